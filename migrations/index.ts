@@ -1,0 +1,7 @@
+import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
+
+/**
+ * Every migration, oldest first, listed explicitly (no globs) so the same list works under jest (ts) and from
+ * dist (js).
+ */
+export const MIGRATIONS = [InitialSchema1764000000000];

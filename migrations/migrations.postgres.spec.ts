@@ -1,0 +1,433 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { RefreshToken } from '../src/auth/entities/refresh-token.entity.js';
+import { Album } from '../src/catalog/entities/album.entity.js';
+import { Movie } from '../src/catalog/entities/movie.entity.js';
+import { ENTITIES } from '../src/database/entities.js';
+import { User } from '../src/users/entities/user.entity.js';
+import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
+import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
+import { Week } from '../src/weeks/entities/week.entity.js';
+import { MIGRATIONS } from './index.js';
+
+/**
+ * The local PostgreSQL (trust auth) is on every machine, CI included, so this suite always runs. Each run works in
+ * its own throw-away database, created from the `test` database and dropped in afterAll.
+ */
+const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
+
+const TABLES = [
+  'users',
+  'refresh_tokens',
+  'weeks',
+  'movies',
+  'people',
+  'movie_cast',
+  'movie_crew',
+  'albums',
+  'album_aliases',
+  'artists',
+  'album_artists',
+  'week_movies',
+  'week_albums',
+];
+
+const NOW = new Date('2025-12-28T16:05:00.000Z');
+
+/** PostgreSQL SQLSTATEs, carried by QueryFailedError.driverError.code. */
+const UNIQUE_VIOLATION = '23505';
+const CHECK_VIOLATION = '23514';
+const FOREIGN_KEY_VIOLATION = '23503';
+
+async function expectConstraintViolation(
+  action: Promise<unknown>,
+  code: string,
+  constraint: string,
+): Promise<void> {
+  const error: unknown = await action.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(QueryFailedError);
+  const driverError = (error as QueryFailedError).driverError as {
+    code?: string;
+    constraint?: string;
+  };
+  expect({ code: driverError.code, constraint: driverError.constraint }).toEqual({
+    code,
+    constraint,
+  });
+}
+
+describe('InitialSchema migration', () => {
+  describe('on PostgreSQL', () => {
+    const databaseName = `wo_migrations_${randomBytes(6).toString('hex')}`;
+    let admin: DataSource | undefined;
+    let dataSource: DataSource | undefined;
+
+    /** The migrated data source; only valid inside tests. */
+    function db(): DataSource {
+      if (!dataSource) throw new Error('the migrated data source is not initialized');
+      return dataSource;
+    }
+
+    beforeAll(async () => {
+      // TypeORM's postgres driver is the `pg` client; @types/pg is not installed, so we go through it.
+      admin = new DataSource({ type: 'postgres', url: `${SERVER_URL}/test` });
+      await admin.initialize();
+      await admin.query(`CREATE DATABASE "${databaseName}"`);
+
+      dataSource = new DataSource({
+        type: 'postgres',
+        url: `${SERVER_URL}/${databaseName}`,
+        entities: ENTITIES,
+        migrations: MIGRATIONS,
+      });
+      await dataSource.initialize();
+      await dataSource.runMigrations();
+    });
+
+    afterAll(async () => {
+      try {
+        if (dataSource?.isInitialized) await dataSource.destroy();
+      } finally {
+        if (admin?.isInitialized) {
+          try {
+            await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+          } finally {
+            await admin.destroy();
+          }
+        }
+      }
+    });
+
+    beforeEach(async () => {
+      // Every test starts from empty tables (the revert tests at the end are the exception, see below).
+      const queryRunner = db().createQueryRunner();
+      try {
+        if (await queryRunner.hasTable('users')) {
+          await queryRunner.query(
+            `TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`,
+          );
+        }
+      } finally {
+        await queryRunner.release();
+      }
+    });
+
+    async function hasTable(name: string): Promise<boolean> {
+      const queryRunner = db().createQueryRunner();
+      try {
+        return await queryRunner.hasTable(name);
+      } finally {
+        await queryRunner.release();
+      }
+    }
+
+    async function insertUser(username = 'alice'): Promise<number> {
+      const result = await db()
+        .getRepository(User)
+        .insert({
+          username,
+          email: `${username}@example.org`,
+          passwordHash: 'x'.repeat(60),
+          isActive: true,
+          createdAt: NOW,
+          updatedAt: NOW,
+        });
+      return result.identifiers[0].id as number;
+    }
+
+    async function insertWeek(year: number, weekNumber: number, userId: number | null = null) {
+      const result = await db().getRepository(Week).insert({
+        userId,
+        year,
+        weekNumber,
+        notes: null,
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
+      return result.identifiers[0].id as number;
+    }
+
+    async function insertMovie(tmdbId: number, title = `Movie ${tmdbId}`): Promise<number> {
+      const result = await db()
+        .getRepository(Movie)
+        .insert({
+          tmdbId,
+          title,
+          sortTitle: title.toLowerCase(),
+          originalTitle: null,
+          releaseDate: null,
+          posterPath: null,
+          backdropPath: null,
+          overview: null,
+          runtime: null,
+          tagline: null,
+          status: null,
+          imdbId: null,
+          genres: [{ id: 28, name: 'Action' }],
+          cachedAt: NOW,
+          creditsCachedAt: null,
+        });
+      return result.identifiers[0].id as number;
+    }
+
+    function addMovie(weekId: number, movieId: number, position: number) {
+      return db().getRepository(WeekMovie).insert({ weekId, movieId, position, addedAt: NOW });
+    }
+
+    it('runs as the only migration and creates every table', async () => {
+      const executed = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+      expect(executed.map((row) => row.name)).toEqual(['InitialSchema1764000000000']);
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(true);
+      }
+    });
+
+    it('produces exactly the schema the entities describe (empty schema diff)', async () => {
+      const { upQueries } = await db().driver.createSchemaBuilder().log();
+      const pending = upQueries.map((query) => query.query);
+      if (pending.length > 0) console.log('Schema diff on PostgreSQL:\n' + pending.join('\n'));
+      expect(pending).toEqual([]);
+    });
+
+    it('round-trips a movie with entity defaults, JSON genres and timestamps', async () => {
+      const id = await insertMovie(27205, 'Inception');
+      const movie = await db().getRepository(Movie).findOneByOrFail({ id });
+      expect(movie).toMatchObject({
+        tmdbId: 27205,
+        sortTitle: 'inception',
+        voteAverage: 0,
+        voteCount: 0,
+        genres: [{ id: 28, name: 'Action' }],
+        cachedAt: NOW,
+        creditsCachedAt: null,
+      });
+    });
+
+    it('orders sort_title by code point, whatever the database collation', async () => {
+      // The test database may already use a C collation, so also check that the columns pin it themselves.
+      const collations = await db().query<{ table_name: string; collation_name: string | null }[]>(
+        `SELECT "table_name", "collation_name" FROM information_schema.columns
+         WHERE "table_schema" = current_schema() AND "column_name" = 'sort_title' ORDER BY "table_name"`,
+      );
+      expect(collations).toEqual([
+        { table_name: 'albums', collation_name: 'C' },
+        { table_name: 'movies', collation_name: 'C' },
+      ]);
+
+      for (const [tmdbId, title] of [
+        [1, 'Zodiac'],
+        [2, 'Éclair'],
+        [3, 'alien'],
+        [4, 'Être'],
+        [5, 'Émile'],
+        [6, 'ab'],
+      ] as const) {
+        await insertMovie(tmdbId, title);
+      }
+      const rows = await db().query<{ sort_title: string }[]>(
+        'SELECT "sort_title" FROM "movies" ORDER BY "sort_title", "id"',
+      );
+      const codePointOrder = rows
+        .map((row) => row.sort_title)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(rows.map((row) => row.sort_title)).toEqual(codePointOrder);
+      expect(codePointOrder).toEqual(['ab', 'alien', 'zodiac', 'éclair', 'émile', 'être']);
+    });
+
+    it('gives a new user is_active = true and an album cover_art_source = none by default', async () => {
+      await db().query(
+        `INSERT INTO "users" ("username", "email", "password_hash", "created_at", "updated_at")
+         VALUES ('bob', 'bob@example.org', 'h', '2025-01-01 00:00:00', '2025-01-01 00:00:00')`,
+      );
+      const user = await db().getRepository(User).findOneByOrFail({ username: 'bob' });
+      expect(user.isActive).toBe(true);
+
+      await db().query(
+        `INSERT INTO "albums" ("musicbrainz_id", "title", "sort_title", "artist", "cached_at")
+         VALUES ('3f49f47e-0e67-4f90-a3c0-df47c9b4b8c9', 'T', 't', 'A', '2025-01-01 00:00:00')`,
+      );
+      const album = await db().getRepository(Album).findOneByOrFail({
+        musicbrainzId: '3f49f47e-0e67-4f90-a3c0-df47c9b4b8c9',
+      });
+      expect(album.coverArtSource).toBe('none');
+    });
+
+    it('rejects a duplicate username and a duplicate email', async () => {
+      await insertUser('alice');
+      await expectConstraintViolation(
+        db().query(
+          `INSERT INTO "users" ("username", "email", "password_hash", "created_at", "updated_at")
+           VALUES ('alice', 'other@example.org', 'h', '2025-01-01', '2025-01-01')`,
+        ),
+        UNIQUE_VIOLATION,
+        'UQ_users_username',
+      );
+      await expectConstraintViolation(
+        db().query(
+          `INSERT INTO "users" ("username", "email", "password_hash", "created_at", "updated_at")
+           VALUES ('other', 'alice@example.org', 'h', '2025-01-01', '2025-01-01')`,
+        ),
+        UNIQUE_VIOLATION,
+        'UQ_users_email',
+      );
+    });
+
+    it('rejects a second week with the same year and week_number', async () => {
+      await insertWeek(2025, 52);
+      await expectConstraintViolation(
+        insertWeek(2025, 52),
+        UNIQUE_VIOLATION,
+        'UQ_weeks_year_week_number',
+      );
+      await expect(insertWeek(2026, 52)).resolves.toEqual(expect.any(Number));
+    });
+
+    it('rejects week_number outside 1..53', async () => {
+      await expectConstraintViolation(
+        insertWeek(2025, 54),
+        CHECK_VIOLATION,
+        'CHK_weeks_week_number',
+      );
+      await expectConstraintViolation(
+        insertWeek(2025, 0),
+        CHECK_VIOLATION,
+        'CHK_weeks_week_number',
+      );
+    });
+
+    it('rejects two movies in the same slot of a week', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const first = await insertMovie(1);
+      const second = await insertMovie(2);
+      await addMovie(weekId, first, 1);
+      await expectConstraintViolation(
+        addMovie(weekId, second, 1),
+        UNIQUE_VIOLATION,
+        'UQ_week_movies_week_id_position',
+      );
+    });
+
+    it('rejects the same movie in both slots of a week', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+      await expectConstraintViolation(
+        addMovie(weekId, movieId, 2),
+        UNIQUE_VIOLATION,
+        'UQ_week_movies_week_id_movie_id',
+      );
+    });
+
+    it('rejects position 3 for movies and albums', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await expectConstraintViolation(
+        addMovie(weekId, movieId, 3),
+        CHECK_VIOLATION,
+        'CHK_week_movies_position',
+      );
+      await expectConstraintViolation(
+        db().query(
+          `INSERT INTO "week_albums" ("week_id", "album_id", "position", "added_at") VALUES ($1, 1, 3, '2025-01-01')`,
+          [weekId],
+        ),
+        CHECK_VIOLATION,
+        'CHK_week_albums_position',
+      );
+    });
+
+    it('rejects an unknown cover_art_source', async () => {
+      await expectConstraintViolation(
+        db().query(
+          `INSERT INTO "albums" ("musicbrainz_id", "title", "sort_title", "artist", "cover_art_source", "cached_at")
+           VALUES ('3f49f47e-0e67-4f90-a3c0-df47c9b4b8c9', 'T', 't', 'A', 'front', '2025-01-01')`,
+        ),
+        CHECK_VIOLATION,
+        'CHK_albums_cover_art_source',
+      );
+    });
+
+    it('unclaims the weeks and deletes the refresh tokens of a deleted user', async () => {
+      const userId = await insertUser('alice');
+      const otherId = await insertUser('bob');
+      const weekId = await insertWeek(2025, 10, userId);
+      const otherWeekId = await insertWeek(2025, 11, otherId);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+      await db()
+        .getRepository(RefreshToken)
+        .insert({
+          userId,
+          tokenHash: 'a'.repeat(64),
+          familyId: '00000000-0000-4000-8000-000000000000',
+          expiresAt: NOW,
+          revokedAt: null,
+          createdAt: NOW,
+        });
+
+      await db().getRepository(User).delete(userId);
+
+      const weeks = db().getRepository(Week);
+      await expect(weeks.findOneByOrFail({ id: weekId })).resolves.toMatchObject({ userId: null });
+      await expect(weeks.findOneByOrFail({ id: otherWeekId })).resolves.toMatchObject({
+        userId: otherId,
+      });
+      await expect(db().getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
+      await expect(db().getRepository(RefreshToken).countBy({ userId })).resolves.toBe(0);
+    });
+
+    it("deletes a week's items with the week but keeps the catalog", async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+
+      await db().getRepository(Week).delete(weekId);
+
+      await expect(db().getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(0);
+      await expect(db().getRepository(Movie).countBy({ id: movieId })).resolves.toBe(1);
+    });
+
+    it('refuses to delete a movie that a week selected', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+
+      await expectConstraintViolation(
+        db().getRepository(Movie).delete(movieId),
+        FOREIGN_KEY_VIOLATION,
+        'FK_week_movies_movie_id',
+      );
+      await expect(db().getRepository(Movie).countBy({ id: movieId })).resolves.toBe(1);
+    });
+
+    it('refuses a week item that points to a missing album', async () => {
+      const weekId = await insertWeek(2025, 1);
+      await expectConstraintViolation(
+        db().getRepository(WeekAlbum).insert({ weekId, albumId: 999, position: 1, addedAt: NOW }),
+        FOREIGN_KEY_VIOLATION,
+        'FK_week_albums_album_id',
+      );
+    });
+
+    // The last two tests run in order on the shared database: revert, then apply again.
+    it('drops every table when reverted', async () => {
+      await db().undoLastMigration();
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(false);
+      }
+      await expect(db().query('SELECT * FROM "migrations"')).resolves.toEqual([]);
+    });
+
+    it('applies again cleanly after a revert, with an empty schema diff', async () => {
+      await db().runMigrations();
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(true);
+      }
+      const { upQueries } = await db().driver.createSchemaBuilder().log();
+      expect(upQueries.map((query) => query.query)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,352 @@
+import { DataSource, QueryFailedError } from 'typeorm';
+import { RefreshToken } from '../src/auth/entities/refresh-token.entity.js';
+import { Album } from '../src/catalog/entities/album.entity.js';
+import { Movie } from '../src/catalog/entities/movie.entity.js';
+import { ENTITIES } from '../src/database/entities.js';
+import { User } from '../src/users/entities/user.entity.js';
+import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
+import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
+import { Week } from '../src/weeks/entities/week.entity.js';
+import { MIGRATIONS } from './index.js';
+
+const TABLES = [
+  'users',
+  'refresh_tokens',
+  'weeks',
+  'movies',
+  'people',
+  'movie_cast',
+  'movie_crew',
+  'albums',
+  'album_aliases',
+  'artists',
+  'album_artists',
+  'week_movies',
+  'week_albums',
+];
+
+const NOW = new Date('2025-12-28T16:05:00.000Z');
+
+/**
+ * better-sqlite3 error codes, carried by QueryFailedError.driverError.code. Note that SQLite reports a violated
+ * ON DELETE RESTRICT as SQLITE_CONSTRAINT_TRIGGER (message "FOREIGN KEY constraint failed"), and a missing
+ * parent on insert as SQLITE_CONSTRAINT_FOREIGNKEY.
+ */
+type SqliteConstraint =
+  | 'SQLITE_CONSTRAINT_UNIQUE'
+  | 'SQLITE_CONSTRAINT_CHECK'
+  | 'SQLITE_CONSTRAINT_FOREIGNKEY'
+  | 'SQLITE_CONSTRAINT_TRIGGER';
+
+async function expectConstraintViolation(
+  action: Promise<unknown>,
+  code: SqliteConstraint,
+  message?: RegExp,
+): Promise<void> {
+  const error: unknown = await action.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(QueryFailedError);
+  const driverError = (error as QueryFailedError).driverError as { code?: string };
+  expect(driverError.code).toBe(code);
+  if (message) expect((error as Error).message).toMatch(message);
+}
+
+describe('InitialSchema migration', () => {
+  describe('on SQLite (better-sqlite3)', () => {
+    let dataSource: DataSource;
+
+    beforeEach(async () => {
+      dataSource = new DataSource({
+        type: 'better-sqlite3',
+        database: ':memory:',
+        entities: ENTITIES,
+        migrations: MIGRATIONS,
+      });
+      await dataSource.initialize();
+      await dataSource.runMigrations();
+    });
+
+    afterEach(async () => {
+      if (dataSource?.isInitialized) await dataSource.destroy();
+    });
+
+    async function hasTable(name: string): Promise<boolean> {
+      const queryRunner = dataSource.createQueryRunner();
+      try {
+        return await queryRunner.hasTable(name);
+      } finally {
+        await queryRunner.release();
+      }
+    }
+
+    async function insertUser(username = 'alice'): Promise<number> {
+      const result = await dataSource.getRepository(User).insert({
+        username,
+        email: `${username}@example.org`,
+        passwordHash: 'x'.repeat(60),
+        isActive: true,
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
+      return result.identifiers[0].id as number;
+    }
+
+    async function insertWeek(year: number, weekNumber: number, userId: number | null = null) {
+      const result = await dataSource.getRepository(Week).insert({
+        userId,
+        year,
+        weekNumber,
+        notes: null,
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
+      return result.identifiers[0].id as number;
+    }
+
+    async function insertMovie(tmdbId: number, title = `Movie ${tmdbId}`): Promise<number> {
+      const result = await dataSource.getRepository(Movie).insert({
+        tmdbId,
+        title,
+        sortTitle: title.toLowerCase(),
+        originalTitle: null,
+        releaseDate: null,
+        posterPath: null,
+        backdropPath: null,
+        overview: null,
+        runtime: null,
+        tagline: null,
+        status: null,
+        imdbId: null,
+        genres: [{ id: 28, name: 'Action' }],
+        cachedAt: NOW,
+        creditsCachedAt: null,
+      });
+      return result.identifiers[0].id as number;
+    }
+
+    function addMovie(weekId: number, movieId: number, position: number) {
+      return dataSource
+        .getRepository(WeekMovie)
+        .insert({ weekId, movieId, position, addedAt: NOW });
+    }
+
+    it('runs as the only migration and creates every table', async () => {
+      const executed = await dataSource.query<{ name: string }[]>(
+        'SELECT "name" FROM "migrations"',
+      );
+      expect(executed.map((row) => row.name)).toEqual(['InitialSchema1764000000000']);
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(true);
+      }
+    });
+
+    it('produces exactly the schema the entities describe (empty schema diff)', async () => {
+      const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
+      const pending = upQueries.map((query) => query.query);
+      if (pending.length > 0) console.log('Schema diff on SQLite:\n' + pending.join('\n'));
+      expect(pending).toEqual([]);
+    });
+
+    it('round-trips a movie with entity defaults, JSON genres and timestamps', async () => {
+      const id = await insertMovie(27205, 'Inception');
+      const movie = await dataSource.getRepository(Movie).findOneByOrFail({ id });
+      expect(movie).toMatchObject({
+        tmdbId: 27205,
+        sortTitle: 'inception',
+        voteAverage: 0,
+        voteCount: 0,
+        genres: [{ id: 28, name: 'Action' }],
+        cachedAt: NOW,
+        creditsCachedAt: null,
+      });
+    });
+
+    it('gives a new user is_active = true and an album cover_art_source = none by default', async () => {
+      await dataSource.query(
+        `INSERT INTO "users" ("username", "email", "password_hash", "created_at", "updated_at")
+         VALUES ('bob', 'bob@example.org', 'h', '2025-01-01 00:00:00.000', '2025-01-01 00:00:00.000')`,
+      );
+      const user = await dataSource.getRepository(User).findOneByOrFail({ username: 'bob' });
+      expect(user.isActive).toBe(true);
+
+      await dataSource.query(
+        `INSERT INTO "albums" ("musicbrainz_id", "title", "sort_title", "artist", "cached_at")
+         VALUES ('3f49f47e-0e67-4f90-a3c0-df47c9b4b8c9', 'T', 't', 'A', '2025-01-01 00:00:00.000')`,
+      );
+      const album = await dataSource.getRepository(Album).findOneByOrFail({
+        musicbrainzId: '3f49f47e-0e67-4f90-a3c0-df47c9b4b8c9',
+      });
+      expect(album.coverArtSource).toBe('none');
+    });
+
+    it('rejects a duplicate username and a duplicate email', async () => {
+      await insertUser('alice');
+      await expectConstraintViolation(
+        dataSource.query(
+          `INSERT INTO "users" ("username", "email", "password_hash", "created_at", "updated_at")
+           VALUES ('alice', 'other@example.org', 'h', '2025-01-01', '2025-01-01')`,
+        ),
+        'SQLITE_CONSTRAINT_UNIQUE',
+        /users\.username/,
+      );
+      await expectConstraintViolation(
+        dataSource.query(
+          `INSERT INTO "users" ("username", "email", "password_hash", "created_at", "updated_at")
+           VALUES ('other', 'alice@example.org', 'h', '2025-01-01', '2025-01-01')`,
+        ),
+        'SQLITE_CONSTRAINT_UNIQUE',
+        /users\.email/,
+      );
+    });
+
+    it('rejects a second week with the same year and week_number', async () => {
+      await insertWeek(2025, 52);
+      await expectConstraintViolation(
+        insertWeek(2025, 52),
+        'SQLITE_CONSTRAINT_UNIQUE',
+        /weeks\.year, weeks\.week_number/,
+      );
+      await expect(insertWeek(2026, 52)).resolves.toEqual(expect.any(Number));
+    });
+
+    it('rejects week_number outside 1..53', async () => {
+      await expectConstraintViolation(
+        insertWeek(2025, 54),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_weeks_week_number/,
+      );
+      await expectConstraintViolation(
+        insertWeek(2025, 0),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_weeks_week_number/,
+      );
+    });
+
+    it('rejects two movies in the same slot of a week', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const first = await insertMovie(1);
+      const second = await insertMovie(2);
+      await addMovie(weekId, first, 1);
+      await expectConstraintViolation(
+        addMovie(weekId, second, 1),
+        'SQLITE_CONSTRAINT_UNIQUE',
+        /week_movies\.week_id, week_movies\.position/,
+      );
+    });
+
+    it('rejects the same movie in both slots of a week', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+      await expectConstraintViolation(
+        addMovie(weekId, movieId, 2),
+        'SQLITE_CONSTRAINT_UNIQUE',
+        /week_movies\.week_id, week_movies\.movie_id/,
+      );
+    });
+
+    it('rejects position 3 for movies and albums', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await expectConstraintViolation(
+        addMovie(weekId, movieId, 3),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_week_movies_position/,
+      );
+      await expectConstraintViolation(
+        dataSource.query(
+          `INSERT INTO "week_albums" ("week_id", "album_id", "position", "added_at") VALUES (?, 1, 3, '2025-01-01')`,
+          [weekId],
+        ),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_week_albums_position/,
+      );
+    });
+
+    it('rejects an unknown cover_art_source', async () => {
+      await expectConstraintViolation(
+        dataSource.query(
+          `INSERT INTO "albums" ("musicbrainz_id", "title", "sort_title", "artist", "cover_art_source", "cached_at")
+           VALUES ('3f49f47e-0e67-4f90-a3c0-df47c9b4b8c9', 'T', 't', 'A', 'front', '2025-01-01')`,
+        ),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_albums_cover_art_source/,
+      );
+    });
+
+    it('unclaims the weeks and deletes the refresh tokens of a deleted user', async () => {
+      const userId = await insertUser('alice');
+      const otherId = await insertUser('bob');
+      const weekId = await insertWeek(2025, 10, userId);
+      const otherWeekId = await insertWeek(2025, 11, otherId);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+      await dataSource.getRepository(RefreshToken).insert({
+        userId,
+        tokenHash: 'a'.repeat(64),
+        familyId: '00000000-0000-4000-8000-000000000000',
+        expiresAt: NOW,
+        revokedAt: null,
+        createdAt: NOW,
+      });
+
+      await dataSource.getRepository(User).delete(userId);
+
+      const weeks = dataSource.getRepository(Week);
+      await expect(weeks.findOneByOrFail({ id: weekId })).resolves.toMatchObject({
+        userId: null,
+      });
+      await expect(weeks.findOneByOrFail({ id: otherWeekId })).resolves.toMatchObject({
+        userId: otherId,
+      });
+      await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
+      await expect(dataSource.getRepository(RefreshToken).countBy({ userId })).resolves.toBe(0);
+    });
+
+    it("deletes a week's items with the week but keeps the catalog", async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+
+      await dataSource.getRepository(Week).delete(weekId);
+
+      await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(0);
+      await expect(dataSource.getRepository(Movie).countBy({ id: movieId })).resolves.toBe(1);
+    });
+
+    it('refuses to delete a movie that a week selected', async () => {
+      const weekId = await insertWeek(2025, 1);
+      const movieId = await insertMovie(1);
+      await addMovie(weekId, movieId, 1);
+
+      await expectConstraintViolation(
+        dataSource.getRepository(Movie).delete(movieId),
+        'SQLITE_CONSTRAINT_TRIGGER',
+        /FOREIGN KEY constraint failed/,
+      );
+      await expect(dataSource.getRepository(Movie).countBy({ id: movieId })).resolves.toBe(1);
+    });
+
+    it('refuses a week item that points to a missing album', async () => {
+      const weekId = await insertWeek(2025, 1);
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(WeekAlbum)
+          .insert({ weekId, albumId: 999, position: 1, addedAt: NOW }),
+        'SQLITE_CONSTRAINT_FOREIGNKEY',
+        /FOREIGN KEY constraint failed/,
+      );
+    });
+
+    it('drops every table when reverted', async () => {
+      await dataSource.undoLastMigration();
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(false);
+      }
+      const executed = await dataSource.query<unknown[]>('SELECT * FROM "migrations"');
+      expect(executed).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { Configuration } from '../config/configuration.js';
+import type { User } from '../users/entities/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { inactiveAccount, invalidCredentials } from './auth-errors.js';
+
+export const JWT_ALGORITHM = 'HS256';
+
+interface AccessTokenClaims {
+  sub?: unknown;
+  exp?: unknown;
+}
+
+const USER_ID_SUBJECT = /^[1-9]\d{0,9}$/;
+
+/** Verifies HS256 only, with no leeway; the user must still exist and be active (contract §3.6). */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy) {
+  constructor(
+    config: ConfigService<Configuration, true>,
+    private readonly users: UsersService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.get('auth', { infer: true }).secretKey,
+      algorithms: [JWT_ALGORITHM],
+      ignoreExpiration: false,
+      jsonWebTokenOptions: { clockTolerance: 0 },
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<User> {
+    // jsonwebtoken accepts tokens without `exp`; we do not.
+    if (typeof claims.exp !== 'number') throw invalidCredentials();
+    if (typeof claims.sub !== 'string' || !USER_ID_SUBJECT.test(claims.sub)) {
+      throw invalidCredentials();
+    }
+    const user = await this.users.findById(Number(claims.sub));
+    if (!user) throw invalidCredentials();
+    if (!user.isActive) throw inactiveAccount(401);
+    return user;
+  }
+}

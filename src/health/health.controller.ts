@@ -1,0 +1,60 @@
+import { Controller, Get } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Public } from '../auth/decorators/public.decorator.js';
+import { HealthService } from './health.service.js';
+
+class HealthDto {
+  @ApiProperty({ enum: ['healthy'] })
+  status: 'healthy';
+
+  @ApiProperty({ example: '0.1.0' })
+  version: string;
+}
+
+class ReadinessDto {
+  @ApiProperty({ enum: ['ready'] })
+  status: 'ready';
+
+  @ApiProperty({ enum: ['ok'] })
+  database: 'ok';
+}
+
+class NotReadyDto {
+  @ApiProperty({ example: 'Database unavailable' })
+  detail: string;
+
+  @ApiProperty({ enum: ['not_ready'] })
+  status: 'not_ready';
+
+  @ApiProperty({ enum: ['error'] })
+  database: 'error';
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness; never touches the database' })
+  @ApiOkResponse({ type: HealthDto })
+  liveness(): HealthDto {
+    return { status: 'healthy', version: this.health.version };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: a trivial database query within 2 s' })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: NotReadyDto })
+  async readiness(): Promise<ReadinessDto> {
+    await this.health.assertDatabaseReady();
+    return { status: 'ready', database: 'ok' };
+  }
+}

@@ -1,0 +1,55 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { LoggerService } from '@nestjs/common';
+import type { ValidationIssue } from '../common/validation/validation-issue.js';
+
+export interface RequestContext {
+  requestId: string;
+  /** Filled by the validation pipe, which reports path, query and body problems together. */
+  validationIssues?: ValidationIssue[];
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+const ACCEPTABLE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** The request's full path without the query, wherever in the Express stack it is read. */
+export function requestPath(req: Request): string {
+  return req.originalUrl.split('?')[0];
+}
+
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/**
+ * Gives every request an id (the caller's X-Request-Id when it is 1-128 visible ASCII characters),
+ * echoes it, and logs one line when the response is finished or the client goes away.
+ */
+export function requestContextMiddleware(logger: LoggerService) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const incoming = req.headers['x-request-id'];
+    const requestId =
+      typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming)
+        ? incoming
+        : randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+
+    const started = process.hrtime.bigint();
+    const path = requestPath(req);
+    let logged = false;
+    const logLine = () => {
+      if (logged) return;
+      logged = true;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+      logger.log(`${req.method} ${path} ${status} ${ms.toFixed(1)}ms rid=${requestId}`, 'HTTP');
+    };
+    res.once('finish', logLine);
+    res.once('close', logLine);
+
+    storage.run({ requestId }, next);
+  };
+}

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
+import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
+import { Clock } from '../common/clock.js';
+import { isUniqueViolation } from '../database/errors.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { ApiError } from '../http/api-error.js';
+import { normalizeEmail, normalizeUsername } from './dto/credential-fields.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import { User } from './entities/user.entity.js';
+import { PasswordHasher } from './password-hasher.js';
+
+export const USERNAME_TAKEN = 'Username already registered';
+export const EMAIL_TAKEN = 'Email already registered';
+export const USER_NOT_FOUND = 'User not found';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  password: string;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly transactions: TransactionRunner,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: number): Promise<User> {
+    const user = await this.findById(id);
+    if (!user) throw new ApiError(404, USER_NOT_FOUND);
+    return user;
+  }
+
+  /** By username or email; `login` is already trimmed and lowercased. */
+  findByLogin(login: string): Promise<User | null> {
+    return this.users.findOne({ where: [{ username: login }, { email: login }] });
+  }
+
+  /** The unique indexes decide races: a lost one is a 409, never a 500. */
+  async create(input: NewUser): Promise<User> {
+    const username = normalizeUsername(input.username);
+    const email = normalizeEmail(input.email);
+    await this.assertAvailable(this.users.manager, { username, email });
+    const passwordHash = await this.hasher.hash(input.password);
+    const now = this.clock.now();
+    try {
+      return await this.transactions.run((manager) =>
+        manager.save(
+          manager.create(User, {
+            username,
+            email,
+            passwordHash,
+            isActive: true,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await this.assertAvailable(this.users.manager, { username, email });
+      throw error;
+    }
+  }
+
+  /** Contract §4.2: 404, then 403 not yourself, then 403 wrong current password, then 409. */
+  async update(id: number, actor: User, changes: UpdateUserDto): Promise<User> {
+    const user = await this.getById(id);
+    if (user.id !== actor.id) throw new ApiError(403, 'You can only modify your own account');
+    if (
+      changes.current_password !== undefined &&
+      !(await this.hasher.verify(changes.current_password, user.passwordHash))
+    ) {
+      throw new ApiError(403, 'Current password is incorrect');
+    }
+
+    const username =
+      changes.username === undefined ? undefined : normalizeUsername(changes.username);
+    const email = changes.email === undefined ? undefined : normalizeEmail(changes.email);
+    const passwordHash =
+      changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
+    const patch: Partial<User> = {};
+    if (username !== undefined && username !== user.username) patch.username = username;
+    if (email !== undefined && email !== user.email) patch.email = email;
+    if (passwordHash !== undefined) patch.passwordHash = passwordHash;
+    if (Object.keys(patch).length === 0) return user;
+
+    const now = this.clock.now();
+    try {
+      await this.transactions.run(async (manager) => {
+        await this.assertAvailable(manager, patch, user.id);
+        await manager.update(User, { id: user.id }, { ...patch, updatedAt: now });
+        if (passwordHash !== undefined) {
+          // A new password ends every session that could otherwise keep refreshing.
+          await manager.update(
+            RefreshToken,
+            { userId: user.id, revokedAt: IsNull() },
+            { revokedAt: now },
+          );
+        }
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await this.assertAvailable(this.users.manager, patch, user.id);
+      throw error;
+    }
+    return this.getById(user.id);
+  }
+
+  /** Throws the contract's 409; the username message wins when both collide. */
+  private async assertAvailable(
+    manager: EntityManager,
+    wanted: { username?: string; email?: string },
+    exceptUserId?: number,
+  ): Promise<void> {
+    const others = exceptUserId === undefined ? {} : { id: Not(exceptUserId) };
+    if (
+      wanted.username !== undefined &&
+      (await manager.existsBy(User, { username: wanted.username, ...others }))
+    ) {
+      throw new ApiError(409, USERNAME_TAKEN);
+    }
+    if (
+      wanted.email !== undefined &&
+      (await manager.existsBy(User, { email: wanted.email, ...others }))
+    ) {
+      throw new ApiError(409, EMAIL_TAKEN);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module.js';
+import { APP_OPTIONS, configureApp } from '../../src/http/configure-app.js';
+
+/** Settings every e2e app starts from: in-memory SQLite, cheap bcrypt, no upstream keys. */
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  DATABASE_URL: ':memory:',
+  SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
+  BCRYPT_ROUNDS: '4',
+  LOG_LEVEL: 'error',
+  THROTTLE_LIMIT: '0',
+};
+
+export interface TestApp {
+  app: NestExpressApplication;
+  server: Server;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * The full production app (configureApp included) on a fresh in-memory database.
+ * `env` overrides TEST_ENV; `customize` can override providers (e.g. the Clock).
+ */
+export async function createTestApp(
+  env: Record<string, string | undefined> = {},
+  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
+): Promise<TestApp> {
+  const previous = { ...process.env };
+  Object.assign(process.env, TEST_ENV);
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  try {
+    const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule] })).compile();
+    const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
+    configureApp(app);
+    await app.init();
+    return {
+      app,
+      server: app.getHttpServer(),
+      dataSource: app.get(DataSource),
+      close: () => app.close(),
+    };
+  } finally {
+    process.env = previous;
+  }
+}
