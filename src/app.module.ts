@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { RouterModule } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { loadConfiguration } from './config/configuration.js';
@@ -23,6 +24,10 @@ import { UsersModule } from './users/users.module.js';
     HealthModule,
     AuthModule,
     UsersModule,
+    // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
+    // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
+    // Express's HTML 404 instead of our JSON.
+    RouterModule.register([{ path: 'api', children: [AuthModule, UsersModule] }]),
   ],
   providers: [StartupReporter],
 })

@@ -18,7 +18,6 @@ import { setupSwagger } from './swagger.js';
  */
 export const APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
 
-export const API_PREFIX = 'api';
 const FORM_BODY_PATHS = new Set(['/api/auth/login']);
 
 /** The one wiring of the HTTP layer, shared by main.ts and every e2e test. */
@@ -59,7 +58,6 @@ export function configureApp(app: NestExpressApplication): void {
   }
   app.use(bodyParserMiddleware({ routes, formPaths: FORM_BODY_PATHS }));
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(new ValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter(routes, logger));
   setupSwagger(app);

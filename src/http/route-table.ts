@@ -5,8 +5,6 @@ interface RouteLayer {
   match(path: string): boolean;
 }
 
-const CATCH_ALL_METHOD_COUNT = 10;
-
 /**
  * Answers "which methods does this path support?" from Express's own route list, so 405 + Allow
  * (contract §1.1) can never drift from the routes that really exist. Read lazily on the first
@@ -33,18 +31,10 @@ export class RouteTable {
     return this.allowedMethods(path).includes(method.toUpperCase());
   }
 
-  /**
-   * Our routes, without catch-alls: Express's app.all() (Nest's not-found handler for paths
-   * excluded from the /api prefix) registers every method one by one.
-   */
   private routeLayers(): RouteLayer[] {
     this.layers ??= (
       this.expressApp as unknown as { router: { stack: RouteLayer[] } }
-    ).router.stack.filter(
-      (layer) =>
-        layer.route !== undefined &&
-        Object.keys(layer.route.methods).length < CATCH_ALL_METHOD_COUNT,
-    );
+    ).router.stack.filter((layer) => layer.route !== undefined);
     return this.layers;
   }
 }
