@@ -1,11 +1,17 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { describeDatabase } from './config/database-url.js';
 import type { Configuration } from './config/configuration.js';
 
 /** One startup line (version, database, upstreams; never credentials) plus config warnings. */
+/** Also the line that says a shutdown completed (after in-flight requests and the database). */
 @Injectable()
-export class StartupReporter implements OnApplicationBootstrap {
+export class StartupReporter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Startup');
 
   constructor(private readonly config: ConfigService<Configuration, true>) {}
@@ -20,6 +26,10 @@ export class StartupReporter implements OnApplicationBootstrap {
         `MusicBrainz ${upstream.musicbrainzBaseUrl}; Cover Art Archive ${upstream.coverArtBaseUrl}`,
     );
     for (const warning of this.config.get('warnings', { infer: true })) this.logger.warn(warning);
+  }
+
+  onApplicationShutdown(signal?: string): void {
+    this.logger.log(`Stopped${signal ? ` on ${signal}` : ''}`);
   }
 }
 
