@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public } from '../auth/decorators/public.decorator.js';
+import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { HealthService } from './health.service.js';
 
 class HealthDto {
@@ -45,6 +46,7 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Liveness; never touches the database' })
   @ApiOkResponse({ type: HealthDto })
+  @ApiErrorResponses()
   liveness(): HealthDto {
     return { status: 'healthy', version: this.health.version };
   }
@@ -53,6 +55,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: a trivial database query within 2 s' })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: NotReadyDto })
+  @ApiErrorResponses()
   async readiness(): Promise<ReadinessDto> {
     await this.health.assertDatabaseReady();
     return { status: 'ready', database: 'ok' };

@@ -30,7 +30,8 @@ export class ValidationPipe implements PipeTransform {
 
     let input = value;
     if (location === 'body') {
-      input ??= {};
+      // Only a missing body (0 bytes) counts as {}; a JSON `null` is a body that is not an object.
+      if (input === undefined) input = {};
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         return reportTogether([
           { field: null, location, message: 'Request body must be a JSON object' },
