@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { RouterModule } from '@nestjs/core';
+import { AlbumsModule } from './albums/albums.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CommonModule } from './common/common.module.js';
 import { loadConfiguration } from './config/configuration.js';
 import { readEnv } from './config/env.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -24,10 +26,14 @@ import { UsersModule } from './users/users.module.js';
     HealthModule,
     AuthModule,
     UsersModule,
+    MoviesModule,
+    AlbumsModule,
     // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
     // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
     // Express's HTML 404 instead of our JSON.
-    RouterModule.register([{ path: 'api', children: [AuthModule, UsersModule] }]),
+    RouterModule.register([
+      { path: 'api', children: [AuthModule, UsersModule, MoviesModule, AlbumsModule] },
+    ]),
   ],
   providers: [StartupReporter],
 })

@@ -39,6 +39,8 @@ export interface StringOptions extends PresenceOptions {
   pattern?: RegExp;
   patternMessage?: string;
   format?: string;
+  /** Query/path only: lowercase before checking (UUIDs). */
+  lowercase?: boolean;
 }
 
 /** A query parameter given more than once (`?page=1&page=2`). */

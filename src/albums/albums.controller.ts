@@ -1,0 +1,56 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AlbumCatalogService } from '../catalog/album-catalog.service.js';
+import { CatalogUrls } from '../catalog/catalog-urls.js';
+import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
+import { ApiErrorResponses } from '../http/api-error-responses.js';
+import { ApiAuth } from '../http/swagger.js';
+import { MusicBrainzIdParams, SearchAlbumsQuery } from './dto/album-requests.dto.js';
+import {
+  AlbumCreditsDto,
+  AlbumDetailsDto,
+  AlbumSearchPageDto,
+  toAlbumCredits,
+  toAlbumDetails,
+  toAlbumSearchPage,
+} from './dto/album-responses.dto.js';
+
+const UPSTREAM_ERRORS = [502, 503, 504];
+
+@ApiTags('albums')
+@ApiAuth()
+@Controller('albums')
+export class AlbumsController {
+  constructor(
+    private readonly albums: AlbumCatalogService,
+    private readonly urls: CatalogUrls,
+  ) {}
+
+  @Get('search')
+  @ApiOperation({ summary: 'Search MusicBrainz releases, with release-level cover art' })
+  @ApiOkResponse({ type: AlbumSearchPageDto })
+  @ApiErrorResponses(401, 422, 429, ...UPSTREAM_ERRORS)
+  async search(@Query() { query, limit, offset }: SearchAlbumsQuery): Promise<AlbumSearchPageDto> {
+    return toAlbumSearchPage(await this.albums.search(query, limit, offset), this.urls);
+  }
+
+  @Get(':musicbrainz_id')
+  @ApiOperation({ summary: 'Album details; one lookup also stores its credits' })
+  @ApiOkResponse({ type: AlbumDetailsDto })
+  @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
+  async details(@Param() { musicbrainz_id }: MusicBrainzIdParams): Promise<AlbumDetailsDto> {
+    const { value, cached } = await this.albums.details(musicbrainz_id);
+    return toAlbumDetails(value, cached, this.urls);
+  }
+
+  @Get(':musicbrainz_id/credits')
+  @ApiOperation({ summary: 'Artist credits in credit order' })
+  @ApiOkResponse({ type: AlbumCreditsDto })
+  @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
+  async credits(
+    @Param() { musicbrainz_id }: MusicBrainzIdParams,
+    @Query() { limit }: CreditsQuery,
+  ): Promise<AlbumCreditsDto> {
+    return toAlbumCredits((await this.albums.credits(musicbrainz_id, limit)).value);
+  }
+}

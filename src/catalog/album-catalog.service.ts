@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { CatalogCache, type Cached } from './cache/catalog-cache.js';
+import type { AlbumData, AlbumSearchPage, ArtistCreditData } from './catalog.types.js';
+import { CoverArtClient, type CoverArtAnswer } from './cover-art/cover-art.client.js';
+import { AlbumAlias } from './entities/album-alias.entity.js';
+import { AlbumArtist } from './entities/album-artist.entity.js';
+import { Album, type CoverArtSource } from './entities/album.entity.js';
+import { Artist } from './entities/artist.entity.js';
+import { insertChunked } from './movie-catalog.service.js';
+import { MusicBrainzClient } from './musicbrainz/musicbrainz.client.js';
+
+/** Details, credits and add-to-week of one release share one lookup (upstream.md §1). */
+const releaseKey = (mbid: string) => `mb-release:${mbid}`;
+
+/** Albums as stored: one MusicBrainz lookup stores the album with all its artist credits. */
+@Injectable()
+export class AlbumCatalogService {
+  constructor(
+    private readonly musicbrainz: MusicBrainzClient,
+    private readonly coverArt: CoverArtClient,
+    private readonly cache: CatalogCache,
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
+    @InjectRepository(Album) private readonly albums: Repository<Album>,
+    @InjectRepository(AlbumAlias) private readonly aliases: Repository<AlbumAlias>,
+    @InjectRepository(AlbumArtist) private readonly albumArtists: Repository<AlbumArtist>,
+  ) {}
+
+  /** Cover art is checked per result, at release level only, in parallel (upstream.md §4.2). */
+  async search(query: string, limit: number, offset: number): Promise<AlbumSearchPage> {
+    const { count, results } = await this.musicbrainz.searchReleases(query, limit, offset);
+    const covers = await Promise.all(
+      results.map((result) => this.coverArt.check('release', result.musicbrainzId)),
+    );
+    return {
+      count,
+      offset,
+      results: results.map((result, i) => ({ ...result, hasCoverArt: covers[i] === 'exists' })),
+    };
+  }
+
+  details(mbid: string): Promise<Cached<Album>> {
+    return this.cache.readThrough({
+      key: releaseKey(mbid),
+      stored: () => this.findStored(mbid),
+      fetchedAt: (album) => album.cachedAt,
+      fetch: () => this.fetchAlbum(mbid),
+    });
+  }
+
+  async credits(mbid: string, limit: number): Promise<Cached<AlbumArtist[]>> {
+    const { value: album, cached } = await this.details(mbid);
+    const credits = await this.albumArtists.find({
+      where: { albumId: album.id },
+      relations: { artist: true },
+      order: { creditOrder: 'ASC' },
+      take: limit,
+    });
+    return { value: credits, cached };
+  }
+
+  /** The stored album (by id or merged alias) however old, else fetched: what adding to a week needs. */
+  async storedOrFetched(mbid: string): Promise<Album> {
+    const stored = await this.findStored(mbid);
+    return stored ?? this.cache.fetchOnce(releaseKey(mbid), () => this.fetchAlbum(mbid));
+  }
+
+  /** By its own id, or by an old id MusicBrainz merged into it. */
+  async findStored(mbid: string): Promise<Album | null> {
+    const album = await this.albums.findOneBy({ musicbrainzId: mbid });
+    if (album) return album;
+    const alias = await this.aliases.findOne({
+      where: { musicbrainzId: mbid },
+      relations: { album: true },
+    });
+    return alias?.album ?? null;
+  }
+
+  private async fetchAlbum(requestedId: string): Promise<Album> {
+    const data = await this.musicbrainz.lookupRelease(requestedId);
+    const previous = await this.findStored(data.musicbrainzId);
+    const coverArtSource = await this.resolveCoverArt(data, previous?.coverArtSource);
+    const now = this.clock.now();
+    return this.transactions.run(async (manager) => {
+      const album = await upsertAlbum(manager, data, coverArtSource, now);
+      if (requestedId !== album.musicbrainzId) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(AlbumAlias)
+          .values({ musicbrainzId: requestedId, albumId: album.id, createdAt: now })
+          .orIgnore()
+          .execute();
+      }
+      await replaceCredits(manager, album.id, data.credits, now);
+      return album;
+    });
+  }
+
+  /**
+   * The release's front, else its release group's, else none. An inconclusive check counts as absent
+   * for this reply, but keeps what was stored before when refreshing (upstream.md §4.2).
+   */
+  private async resolveCoverArt(
+    data: AlbumData,
+    previous: CoverArtSource | undefined,
+  ): Promise<CoverArtSource> {
+    const release = await this.coverArt.check('release', data.musicbrainzId);
+    if (release === 'exists') return 'release';
+    const group: CoverArtAnswer =
+      data.releaseGroupId === null
+        ? 'absent'
+        : await this.coverArt.check('release-group', data.releaseGroupId);
+    if (group === 'exists') return 'release-group';
+    const inconclusive = release === 'inconclusive' || group === 'inconclusive';
+    return inconclusive && previous !== undefined ? previous : 'none';
+  }
+}
+
+async function upsertAlbum(
+  manager: EntityManager,
+  data: AlbumData,
+  coverArtSource: CoverArtSource,
+  now: Date,
+): Promise<Album> {
+  const columns: Partial<Album> = {
+    musicbrainzId: data.musicbrainzId,
+    title: data.title,
+    sortTitle: data.title.toLowerCase(),
+    artist: data.artist,
+    releaseDate: data.releaseDate,
+    country: data.country,
+    status: data.status,
+    releaseGroupId: data.releaseGroupId,
+    coverArtSource,
+    cachedAt: now,
+  };
+  const existing = await manager.findOneBy(Album, { musicbrainzId: data.musicbrainzId });
+  if (!existing) return manager.save(manager.create(Album, columns));
+  await manager.update(Album, { id: existing.id }, columns);
+  return manager.findOneByOrFail(Album, { id: existing.id });
+}
+
+/** Artists are upserted by MBID on every lookup so names and types stay current (upstream.md §3.3). */
+async function replaceCredits(
+  manager: EntityManager,
+  albumId: number,
+  credits: ArtistCreditData[],
+  now: Date,
+): Promise<void> {
+  const mbids = [...new Set(credits.map((credit) => credit.musicbrainzId))];
+  const existing = new Map(
+    (await manager.findBy(Artist, { musicbrainzId: In(mbids) })).map((artist) => [
+      artist.musicbrainzId,
+      artist,
+    ]),
+  );
+  for (const credit of credits) {
+    const columns = {
+      name: credit.name,
+      sortName: credit.sortName,
+      disambiguation: credit.disambiguation,
+      artistType: credit.artistType,
+      country: credit.country,
+      updatedAt: now,
+    };
+    const known = existing.get(credit.musicbrainzId);
+    if (known) await manager.update(Artist, { id: known.id }, columns);
+    else {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Artist)
+        .values({ musicbrainzId: credit.musicbrainzId, ...columns })
+        .orIgnore()
+        .execute();
+    }
+  }
+  const artistIds = new Map(
+    (await manager.findBy(Artist, { musicbrainzId: In(mbids) })).map((artist) => [
+      artist.musicbrainzId,
+      artist.id,
+    ]),
+  );
+  await manager.delete(AlbumArtist, { albumId });
+  await insertChunked(
+    manager,
+    AlbumArtist,
+    credits.map((credit) => ({
+      albumId,
+      artistId: artistIds.get(credit.musicbrainzId)!,
+      creditedName: credit.creditedName,
+      joinPhrase: credit.joinPhrase,
+      creditOrder: credit.order,
+    })),
+  );
+}

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { CatalogCache, type Cached } from './cache/catalog-cache.js';
+import type {
+  MovieCreditsData,
+  MovieData,
+  MovieSearchPage,
+  PersonCredit,
+} from './catalog.types.js';
+import { MovieCast } from './entities/movie-cast.entity.js';
+import { MovieCrew } from './entities/movie-crew.entity.js';
+import { Movie } from './entities/movie.entity.js';
+import { Person } from './entities/person.entity.js';
+import { TmdbClient } from './tmdb/tmdb.client.js';
+
+export interface MovieCredits {
+  cast: MovieCast[];
+  crew: MovieCrew[];
+}
+
+/** Rows per INSERT, well below every driver's bound-parameter limit. */
+const INSERT_CHUNK = 100;
+
+const movieKey = (tmdbId: number) => `tmdb-movie:${tmdbId}`;
+
+/** Movies as stored: read through to TMDB when missing or older than CATALOG_TTL (upstream.md §5). */
+@Injectable()
+export class MovieCatalogService {
+  constructor(
+    private readonly tmdb: TmdbClient,
+    private readonly cache: CatalogCache,
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
+    @InjectRepository(Movie) private readonly movies: Repository<Movie>,
+    @InjectRepository(MovieCast) private readonly cast: Repository<MovieCast>,
+    @InjectRepository(MovieCrew) private readonly crew: Repository<MovieCrew>,
+  ) {}
+
+  search(query: string, page: number, year: number | null): Promise<MovieSearchPage> {
+    return this.tmdb.searchMovies(query, page, year);
+  }
+
+  details(tmdbId: number): Promise<Cached<Movie>> {
+    return this.cache.readThrough({
+      key: movieKey(tmdbId),
+      stored: () => this.movies.findOneBy({ tmdbId }),
+      fetchedAt: (movie) => movie.cachedAt,
+      fetch: () => this.fetchMovie(tmdbId),
+    });
+  }
+
+  /** The stored movie however old, else fetched: what adding to a week needs. */
+  async storedOrFetched(tmdbId: number): Promise<Movie> {
+    const stored = await this.movies.findOneBy({ tmdbId });
+    return stored ?? this.cache.fetchOnce(movieKey(tmdbId), () => this.fetchMovie(tmdbId));
+  }
+
+  /** The complete cast and key crew are stored once; every `limit` is then served from storage. */
+  async credits(tmdbId: number, limit: number): Promise<Cached<MovieCredits>> {
+    const movie = await this.storedOrFetched(tmdbId);
+    const { cached } = await this.cache.readThrough({
+      key: `tmdb-credits:${tmdbId}`,
+      stored: async () => {
+        const current = await this.movies.findOneBy({ id: movie.id });
+        return current?.creditsCachedAt ? current : null;
+      },
+      fetchedAt: (current) => current.creditsCachedAt,
+      fetch: async () => this.storeCredits(movie.id, await this.tmdb.movieCredits(tmdbId)),
+    });
+    const [cast, crew] = await Promise.all([
+      this.cast.find({
+        where: { movieId: movie.id },
+        relations: { person: true },
+        order: { billingOrder: 'ASC', listIndex: 'ASC' },
+        take: limit,
+      }),
+      this.crew.find({
+        where: { movieId: movie.id },
+        relations: { person: true },
+        order: { listIndex: 'ASC' },
+        take: limit,
+      }),
+    ]);
+    return { value: { cast, crew }, cached };
+  }
+
+  private async fetchMovie(tmdbId: number): Promise<Movie> {
+    const data = await this.tmdb.movieDetails(tmdbId);
+    const now = this.clock.now();
+    return this.transactions.run(async (manager) => {
+      const columns = movieColumns(data, now);
+      const existing = await manager.findOneBy(Movie, { tmdbId: data.tmdbId });
+      if (existing) {
+        await manager.update(Movie, { id: existing.id }, columns);
+        return manager.findOneByOrFail(Movie, { id: existing.id });
+      }
+      return manager.save(manager.create(Movie, { ...columns, creditsCachedAt: null }));
+    });
+  }
+
+  private storeCredits(movieId: number, credits: MovieCreditsData): Promise<Movie> {
+    const now = this.clock.now();
+    return this.transactions.run(async (manager) => {
+      const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], now);
+      await manager.delete(MovieCast, { movieId });
+      await manager.delete(MovieCrew, { movieId });
+      await insertChunked(
+        manager,
+        MovieCast,
+        credits.cast.map((entry) => ({
+          movieId,
+          personId: personIds.get(entry.tmdbId)!,
+          character: entry.character,
+          billingOrder: entry.order,
+          listIndex: entry.listIndex,
+        })),
+      );
+      await insertChunked(
+        manager,
+        MovieCrew,
+        credits.crew.map((entry) => ({
+          movieId,
+          personId: personIds.get(entry.tmdbId)!,
+          department: entry.department,
+          job: entry.job,
+          listIndex: entry.listIndex,
+        })),
+      );
+      await manager.update(Movie, { id: movieId }, { creditsCachedAt: now });
+      return manager.findOneByOrFail(Movie, { id: movieId });
+    });
+  }
+}
+
+function movieColumns(data: MovieData, now: Date): Partial<Movie> {
+  return {
+    tmdbId: data.tmdbId,
+    title: data.title,
+    sortTitle: data.title.toLowerCase(),
+    originalTitle: data.originalTitle,
+    releaseDate: data.releaseDate,
+    posterPath: data.posterPath,
+    backdropPath: data.backdropPath,
+    overview: data.overview,
+    runtime: data.runtime,
+    voteAverage: data.voteAverage,
+    voteCount: data.voteCount,
+    tagline: data.tagline,
+    status: data.status,
+    imdbId: data.imdbId,
+    genres: data.genres,
+    cachedAt: now,
+  };
+}
+
+/**
+ * Inserts unknown people and refreshes the name and picture of known ones (they change upstream).
+ * Returns tmdb id → our id. INSERT … OR IGNORE keeps a concurrent insert of the same person harmless.
+ */
+async function upsertPeople(
+  manager: EntityManager,
+  credits: PersonCredit[],
+  now: Date,
+): Promise<Map<number, number>> {
+  const latest = new Map<number, PersonCredit>();
+  for (const credit of credits) latest.set(credit.tmdbId, credit);
+  const tmdbIds = [...latest.keys()];
+  const ids = new Map<number, number>();
+  for (let i = 0; i < tmdbIds.length; i += INSERT_CHUNK) {
+    const chunk = tmdbIds.slice(i, i + INSERT_CHUNK);
+    const existing = await manager.findBy(Person, { tmdbId: In(chunk) });
+    for (const person of existing) {
+      const credit = latest.get(person.tmdbId)!;
+      if (person.name !== credit.name || person.profilePath !== credit.profilePath) {
+        await manager.update(
+          Person,
+          { id: person.id },
+          { name: credit.name, profilePath: credit.profilePath, updatedAt: now },
+        );
+      }
+    }
+    const known = new Set(existing.map((person) => person.tmdbId));
+    const missing = chunk.filter((tmdbId) => !known.has(tmdbId));
+    if (missing.length > 0) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Person)
+        .values(
+          missing.map((tmdbId) => ({
+            tmdbId,
+            name: latest.get(tmdbId)!.name,
+            profilePath: latest.get(tmdbId)!.profilePath,
+            updatedAt: now,
+          })),
+        )
+        .orIgnore()
+        .execute();
+    }
+    for (const person of await manager.findBy(Person, { tmdbId: In(chunk) })) {
+      ids.set(person.tmdbId, person.id);
+    }
+  }
+  return ids;
+}
+
+export async function insertChunked<T extends object>(
+  manager: EntityManager,
+  entity: new () => T,
+  rows: Partial<T>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await manager.insert(entity, rows.slice(i, i + INSERT_CHUNK) as never);
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Clock } from '../../common/clock.js';
+import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
+import { Cached, type CacheHost } from '../cache/cached.decorator.js';
+import { CatalogCache } from '../cache/catalog-cache.js';
+import type { AlbumData, AlbumSearchResult } from '../catalog.types.js';
+import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
+import { RateLimiter } from '../upstream/rate-limiter.js';
+import { retryingRequest, sleep } from '../upstream/retrying-request.js';
+import { UpstreamError } from '../upstream/upstream-error.js';
+import { baseHeaders, withQuery } from '../upstream/upstream-headers.js';
+import { UpstreamHttp } from '../upstream/upstream-http.js';
+import { mapRelease, mapSearchReply } from './musicbrainz.mapper.js';
+
+/**
+ * The one MusicBrainz ws/2 client (upstream.md §3). Every request, retries included, takes a start
+ * slot from one process-wide queue MUSICBRAINZ_MIN_INTERVAL apart; a caller whose slot would be more
+ * than MUSICBRAINZ_MAX_WAIT away is refused at once (429). Cached answers never reach this class.
+ */
+@Injectable()
+export class MusicBrainzClient implements CacheHost {
+  private readonly settings: UpstreamConfig;
+  private readonly queue: RateLimiter;
+
+  constructor(
+    config: ConfigService<Configuration, true>,
+    readonly cache: CatalogCache,
+    private readonly http: UpstreamHttp,
+    private readonly clock: Clock,
+  ) {
+    this.settings = config.get('upstream', { infer: true });
+    this.queue = new RateLimiter('album', this.settings.musicbrainzMinIntervalMs);
+  }
+
+  @Cached<{ count: number; results: AlbumSearchResult[] }>({ namespace: 'mb-search' })
+  async searchReleases(
+    query: string,
+    limit: number,
+    offset: number,
+  ): Promise<{ count: number; results: AlbumSearchResult[] }> {
+    const reply = await this.getJson('/release', { query, limit, offset, fmt: 'json' }, 'search');
+    const mapped = mapSearchReply(reply);
+    if (mapped === null) throw new UpstreamError('album', 'invalid_response');
+    return mapped;
+  }
+
+  /** `mbid` is a lowercased UUID. The reply's id may differ (a merged release). */
+  async lookupRelease(mbid: string): Promise<AlbumData> {
+    const reply = await this.getJson(
+      `/release/${mbid}`,
+      { inc: 'artist-credits+release-groups', fmt: 'json' },
+      'lookup',
+    );
+    const mapped = mapRelease(reply);
+    if (mapped === null) throw new UpstreamError('album', 'invalid_response');
+    return mapped;
+  }
+
+  private async getJson(
+    path: string,
+    params: Record<string, string | number>,
+    purpose: 'search' | 'lookup',
+  ): Promise<JsonObject> {
+    const url = withQuery(`${this.settings.musicbrainzBaseUrl}${path}`, params);
+    const now = () => this.clock.now().getTime();
+    const reply = await retryingRequest(
+      {
+        method: 'GET',
+        url,
+        headers: baseHeaders(this.settings.musicbrainzUserAgent),
+        timeoutMs: this.settings.timeoutMs,
+      },
+      {
+        catalog: 'album',
+        http: this.http,
+        now,
+        deadlineMs: now() + this.settings.musicbrainzMaxWaitMs,
+        waitForSlot: (_attempt, deadlineMs) => sleep(this.queue.reserve(now(), deadlineMs - now())),
+        logLabel: url,
+      },
+    );
+    if (reply.status === 401 || reply.status === 403) throw new UpstreamError('album', 'rejected');
+    if (reply.status === 404) throw new UpstreamError('album', 'not_found');
+    if (reply.status === 400 && purpose === 'search') throw new UpstreamError('album', 'bad_query');
+    if (reply.status < 200 || reply.status > 299)
+      throw new UpstreamError('album', 'invalid_response');
+    const json = parseJson(reply.body);
+    if (!isObject(json)) throw new UpstreamError('album', 'invalid_response');
+    return json;
+  }
+}
