@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
+import { WeeksModule } from './weeks/weeks.module.js';
 
 @Module({
   imports: [
@@ -26,13 +27,14 @@ import { UsersModule } from './users/users.module.js';
     HealthModule,
     AuthModule,
     UsersModule,
+    WeeksModule,
     MoviesModule,
     AlbumsModule,
     // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
     // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
     // Express's HTML 404 instead of our JSON.
     RouterModule.register([
-      { path: 'api', children: [AuthModule, UsersModule, MoviesModule, AlbumsModule] },
+      { path: 'api', children: [AuthModule, UsersModule, WeeksModule, MoviesModule, AlbumsModule] },
     ]),
   ],
   providers: [StartupReporter],

@@ -5,6 +5,13 @@ import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { ApiAuth } from '../http/swagger.js';
+import { PageQuery } from '../weeks/dto/week-requests.dto.js';
+import {
+  AlbumSelectionsPageDto,
+  toAlbumRef,
+  toSelection,
+} from '../weeks/dto/week-responses.dto.js';
+import { SelectionsService } from '../weeks/selections.service.js';
 import { MusicBrainzIdParams, SearchAlbumsQuery } from './dto/album-requests.dto.js';
 import {
   AlbumCreditsDto,
@@ -24,6 +31,7 @@ export class AlbumsController {
   constructor(
     private readonly albums: AlbumCatalogService,
     private readonly urls: CatalogUrls,
+    private readonly selectionsService: SelectionsService,
   ) {}
 
   @Get('search')
@@ -32,6 +40,23 @@ export class AlbumsController {
   @ApiErrorResponses(401, 422, 429, ...UPSTREAM_ERRORS)
   async search(@Query() { query, limit, offset }: SearchAlbumsQuery): Promise<AlbumSearchPageDto> {
     return toAlbumSearchPage(await this.albums.search(query, limit, offset), this.urls);
+  }
+
+  @Get('selections')
+  @ApiOperation({ summary: 'Every album picked in some week, by title, with its weeks' })
+  @ApiOkResponse({ type: AlbumSelectionsPageDto })
+  @ApiErrorResponses(401, 422)
+  async selections(@Query() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
+    const { total, results } = await this.selectionsService.albums(page, page_size);
+    return {
+      total,
+      page,
+      page_size,
+      results: results.map(({ item, selections }) => ({
+        ...toAlbumRef(item, this.urls),
+        selections: selections.map(toSelection),
+      })),
+    };
   }
 
   @Get(':musicbrainz_id')

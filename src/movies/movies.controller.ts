@@ -5,6 +5,13 @@ import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
 import { MovieCatalogService } from '../catalog/movie-catalog.service.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { ApiAuth } from '../http/swagger.js';
+import { PageQuery } from '../weeks/dto/week-requests.dto.js';
+import {
+  MovieSelectionsPageDto,
+  toMovieRef,
+  toSelection,
+} from '../weeks/dto/week-responses.dto.js';
+import { SelectionsService } from '../weeks/selections.service.js';
 import { SearchMoviesQuery, TmdbIdParams } from './dto/movie-requests.dto.js';
 import {
   MovieCreditsDto,
@@ -24,6 +31,7 @@ export class MoviesController {
   constructor(
     private readonly movies: MovieCatalogService,
     private readonly urls: CatalogUrls,
+    private readonly selectionsService: SelectionsService,
   ) {}
 
   @Get('search')
@@ -32,6 +40,23 @@ export class MoviesController {
   @ApiErrorResponses(401, 422, 429, ...UPSTREAM_ERRORS)
   async search(@Query() { query, page, year }: SearchMoviesQuery): Promise<MovieSearchPageDto> {
     return toMovieSearchPage(await this.movies.search(query, page, year ?? null), this.urls);
+  }
+
+  @Get('selections')
+  @ApiOperation({ summary: 'Every movie picked in some week, by title, with its weeks' })
+  @ApiOkResponse({ type: MovieSelectionsPageDto })
+  @ApiErrorResponses(401, 422)
+  async selections(@Query() { page, page_size }: PageQuery): Promise<MovieSelectionsPageDto> {
+    const { total, results } = await this.selectionsService.movies(page, page_size);
+    return {
+      total,
+      page,
+      page_size,
+      results: results.map(({ item, selections }) => ({
+        ...toMovieRef(item),
+        selections: selections.map(toSelection),
+      })),
+    };
   }
 
   @Get(':tmdb_id')

@@ -1,0 +1,161 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { CatalogUrls } from '../catalog/catalog-urls.js';
+import { ApiErrorResponses } from '../http/api-error-responses.js';
+import { ApiAuth } from '../http/swagger.js';
+import type { User } from '../users/entities/user.entity.js';
+import {
+  AddAlbumDto,
+  AddMovieDto,
+  CreateWeekDto,
+  ListWeeksQuery,
+  UpdateWeekDto,
+  WeekIdParams,
+  WeekSlotParams,
+} from './dto/week-requests.dto.js';
+import {
+  AddedAlbumDto,
+  AddedMovieDto,
+  toAlbumRef,
+  toMovieRef,
+  toWeek,
+  toWeekDetail,
+  WeekDetailDto,
+  WeekDto,
+  WeekPageDto,
+} from './dto/week-responses.dto.js';
+import { WeekOwnership } from './ownership.guard.js';
+import { WeekItemsService } from './week-items.service.js';
+import { WeeksService } from './weeks.service.js';
+
+const UPSTREAM_ERRORS = [429, 502, 503, 504];
+
+@ApiTags('weeks')
+@ApiAuth()
+@Controller('weeks')
+export class WeeksController {
+  constructor(
+    private readonly weeks: WeeksService,
+    private readonly items: WeekItemsService,
+    private readonly urls: CatalogUrls,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "Everyone's weeks, newest first" })
+  @ApiOkResponse({ type: WeekPageDto })
+  @ApiErrorResponses(401, 422)
+  async list(@Query() query: ListWeeksQuery): Promise<WeekPageDto> {
+    const { total, weeks } = await this.weeks.list(query);
+    return { total, page: query.page, page_size: query.page_size, results: weeks.map(toWeek) };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a week owned by you' })
+  @ApiCreatedResponse({ type: WeekDto })
+  @ApiErrorResponses(400, 401, 409, 413, 415, 422)
+  async create(@Body() body: CreateWeekDto, @CurrentUser() user: User): Promise<WeekDto> {
+    return toWeek(await this.weeks.create(user, body));
+  }
+
+  @Get('current')
+  @ApiOperation({ summary: 'The ISO week containing now (UTC), created unclaimed if missing' })
+  @ApiOkResponse({ type: WeekDetailDto })
+  @ApiErrorResponses(401)
+  async current(): Promise<WeekDetailDto> {
+    const { week, movies, albums } = await this.weeks.current();
+    return toWeekDetail(week, movies, albums, this.urls);
+  }
+
+  @Get(':week_id')
+  @ApiOperation({ summary: 'A week with its movies and albums' })
+  @ApiOkResponse({ type: WeekDetailDto })
+  @ApiErrorResponses(401, 404, 422)
+  async detail(@Param() { week_id }: WeekIdParams): Promise<WeekDetailDto> {
+    const { week, movies, albums } = await this.weeks.detail(week_id);
+    return toWeekDetail(week, movies, albums, this.urls);
+  }
+
+  @Patch(':week_id')
+  @WeekOwnership('modify')
+  @ApiOperation({ summary: 'Set (string) or clear (null) the notes' })
+  @ApiOkResponse({ type: WeekDto })
+  @ApiErrorResponses(400, 401, 403, 404, 413, 415, 422)
+  async update(@Param() { week_id }: WeekIdParams, @Body() body: UpdateWeekDto): Promise<WeekDto> {
+    return toWeek(await this.weeks.updateNotes(week_id, body));
+  }
+
+  @Delete(':week_id')
+  @HttpCode(204)
+  @WeekOwnership('delete')
+  @ApiOperation({ summary: 'Delete a week and its items (the catalog keeps them)' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(401, 403, 404, 422)
+  async remove(@Param() { week_id }: WeekIdParams): Promise<void> {
+    await this.weeks.remove(week_id);
+  }
+
+  @Post(':week_id/movies')
+  @WeekOwnership('add')
+  @ApiOperation({ summary: 'Put a movie in position 1 or 2 (claims an unclaimed week)' })
+  @ApiCreatedResponse({ type: AddedMovieDto })
+  @ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, ...UPSTREAM_ERRORS)
+  async addMovie(
+    @Param() { week_id }: WeekIdParams,
+    @Body() { tmdb_id, position }: AddMovieDto,
+    @CurrentUser() user: User,
+  ): Promise<AddedMovieDto> {
+    const added = await this.items.addMovie(week_id, user, tmdb_id, position);
+    return {
+      week_id: added.weekId,
+      position: added.position,
+      added_at: added.addedAt.toISOString(),
+      movie: toMovieRef(added.movie),
+    };
+  }
+
+  @Delete(':week_id/movies/:position')
+  @HttpCode(204)
+  @WeekOwnership('remove')
+  @ApiOperation({ summary: 'Empty a movie position (the catalog keeps the movie)' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(401, 403, 404, 422)
+  async removeMovie(@Param() { week_id, position }: WeekSlotParams): Promise<void> {
+    await this.items.removeMovie(week_id, position);
+  }
+
+  @Post(':week_id/albums')
+  @WeekOwnership('add')
+  @ApiOperation({ summary: 'Put an album in position 1 or 2 (claims an unclaimed week)' })
+  @ApiCreatedResponse({ type: AddedAlbumDto })
+  @ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, ...UPSTREAM_ERRORS)
+  async addAlbum(
+    @Param() { week_id }: WeekIdParams,
+    @Body() { musicbrainz_id, position }: AddAlbumDto,
+    @CurrentUser() user: User,
+  ): Promise<AddedAlbumDto> {
+    const added = await this.items.addAlbum(week_id, user, musicbrainz_id, position);
+    return {
+      week_id: added.weekId,
+      position: added.position,
+      added_at: added.addedAt.toISOString(),
+      album: toAlbumRef(added.album, this.urls),
+    };
+  }
+
+  @Delete(':week_id/albums/:position')
+  @HttpCode(204)
+  @WeekOwnership('remove')
+  @ApiOperation({ summary: 'Empty an album position (the catalog keeps the album)' })
+  @ApiNoContentResponse()
+  @ApiErrorResponses(401, 403, 404, 422)
+  async removeAlbum(@Param() { week_id, position }: WeekSlotParams): Promise<void> {
+    await this.items.removeAlbum(week_id, position);
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { isUniqueViolation } from '../database/errors.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { ApiError } from '../http/api-error.js';
+import type { User } from '../users/entities/user.entity.js';
+import type { CreateWeekDto, ListWeeksQuery, UpdateWeekDto } from './dto/week-requests.dto.js';
+import { WeekAlbum } from './entities/week-album.entity.js';
+import { WeekMovie } from './entities/week-movie.entity.js';
+import { Week } from './entities/week.entity.js';
+import { formatIsoWeek, isoWeekOf } from './iso-week.js';
+import { WEEK_NOT_FOUND } from './week-access.js';
+
+export interface WeekWithItems {
+  week: Week;
+  movies: WeekMovie[];
+  albums: WeekAlbum[];
+}
+
+/** Weeks themselves. Who may change one is decided by the OwnershipGuard before these run. */
+@Injectable()
+export class WeeksService {
+  constructor(
+    @InjectRepository(Week) private readonly weeks: Repository<Week>,
+    @InjectRepository(WeekMovie) private readonly weekMovies: Repository<WeekMovie>,
+    @InjectRepository(WeekAlbum) private readonly weekAlbums: Repository<WeekAlbum>,
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every user's weeks, newest first: two queries whatever the page size. */
+  async list({ page, page_size, year }: ListWeeksQuery): Promise<{ total: number; weeks: Week[] }> {
+    const where = year === undefined ? {} : { year };
+    const query = this.weeks
+      .createQueryBuilder('week')
+      .leftJoinAndSelect('week.owner', 'owner')
+      .orderBy('week.year', 'DESC')
+      .addOrderBy('week.week_number', 'DESC')
+      .limit(page_size)
+      .offset((page - 1) * page_size);
+    if (year !== undefined) query.where('week.year = :year', { year });
+    const [weeks, total] = await Promise.all([query.getMany(), this.weeks.countBy(where)]);
+    return { total, weeks };
+  }
+
+  /** The week with its items in position order: three queries. */
+  async detail(id: number): Promise<WeekWithItems> {
+    const week = await this.weeks.findOne({ where: { id }, relations: { owner: true } });
+    if (!week) throw new ApiError(404, WEEK_NOT_FOUND);
+    const [movies, albums] = await Promise.all([
+      this.weekMovies.find({
+        where: { weekId: id },
+        relations: { movie: true },
+        order: { position: 'ASC' },
+      }),
+      this.weekAlbums.find({
+        where: { weekId: id },
+        relations: { album: true },
+        order: { position: 'ASC' },
+      }),
+    ]);
+    return { week, movies, albums };
+  }
+
+  /** Owned by the caller. The unique (year, week_number) index settles races: the losers get 409. */
+  async create(owner: User, { year, week_number, notes }: CreateWeekDto): Promise<Week> {
+    const now = this.clock.now();
+    try {
+      const week = await this.transactions.run((manager) =>
+        manager.save(
+          manager.create(Week, {
+            userId: owner.id,
+            year,
+            weekNumber: week_number,
+            notes: notes ?? null,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        ),
+      );
+      return Object.assign(week, { owner });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await this.weeks.findOne({
+        where: { year, weekNumber: week_number },
+        relations: { owner: true },
+      });
+      const holder = existing?.owner ? `owned by ${existing.owner.username}` : 'unclaimed';
+      throw new ApiError(
+        409,
+        `Week ${formatIsoWeek(year, week_number)} already exists (${holder})`,
+      );
+    }
+  }
+
+  /** The ISO week containing now (UTC), created unclaimed on first sight; racers all get the same one. */
+  async current(): Promise<WeekWithItems> {
+    const { year, week } = isoWeekOf(this.clock.now());
+    let current = await this.weeks.findOneBy({ year, weekNumber: week });
+    if (!current) {
+      const now = this.clock.now();
+      await this.transactions.run((manager) =>
+        manager
+          .createQueryBuilder()
+          .insert()
+          .into(Week)
+          .values({
+            userId: null,
+            year,
+            weekNumber: week,
+            notes: null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .orIgnore()
+          .execute(),
+      );
+      current = await this.weeks.findOneByOrFail({ year, weekNumber: week });
+    }
+    return this.detail(current.id);
+  }
+
+  /** `notes: null` clears, a string sets, absent changes nothing (but `updated_at` only moves on change). */
+  async updateNotes(id: number, { notes }: UpdateWeekDto): Promise<Week> {
+    if (notes !== undefined) {
+      const now = this.clock.now();
+      await this.transactions.run((manager) =>
+        manager.update(Week, { id }, { notes, updatedAt: now }),
+      );
+    }
+    const week = await this.weeks.findOne({ where: { id }, relations: { owner: true } });
+    if (!week) throw new ApiError(404, WEEK_NOT_FOUND);
+    return week;
+  }
+
+  /** Its items go with it (ON DELETE CASCADE); the catalog entries stay. */
+  async remove(id: number): Promise<void> {
+    await this.transactions.run((manager) => manager.delete(Week, { id }));
+  }
+}
