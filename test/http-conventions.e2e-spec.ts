@@ -35,7 +35,7 @@ describe('HTTP conventions (contract §1)', () => {
       ['get', '/api'],
       ['get', '/api/users'],
       ['get', '/api/users/1/extra'],
-      ['delete', '/api/weeks/1'],
+      ['delete', '/api/no-such-resource/1'],
     ] as const)('%s %s → 404 Not Found as JSON', async (method, path) => {
       const res = await request(t.server)[method](path).set(bearer(alice.accessToken));
       expect(res.status).toBe(404);
