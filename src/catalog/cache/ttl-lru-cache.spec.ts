@@ -44,8 +44,8 @@ describe(TtlLruCache.name, () => {
       const { cache } = cacheWith(10, 0);
       cache.set('k', 'v');
 
-      expect(cache.get('k')).toBeUndefined();
       expect(cache.size).toBe(0);
+      expect(cache.get('k')).toBeUndefined();
     });
   });
 

@@ -7,7 +7,7 @@ import { CatalogCache } from '../cache/catalog-cache.js';
 import type { AlbumData, AlbumSearchResult } from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
-import { retryingRequest, sleep } from '../upstream/retrying-request.js';
+import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { baseHeaders, withQuery } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
@@ -76,7 +76,7 @@ export class MusicBrainzClient implements CacheHost {
         http: this.http,
         now,
         deadlineMs: now() + this.settings.musicbrainzMaxWaitMs,
-        waitForSlot: (_attempt, deadlineMs) => sleep(this.queue.reserve(now(), deadlineMs - now())),
+        waitForSlot: (_attempt, deadlineMs) => this.queue.acquire(deadlineMs - now()),
         logLabel: url,
       },
     );

@@ -8,7 +8,7 @@ import { CatalogCache } from '../cache/catalog-cache.js';
 import type { MovieCreditsData, MovieData, MovieSearchPage } from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
-import { retryingRequest, sleep } from '../upstream/retrying-request.js';
+import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { baseHeaders, withQuery } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
@@ -85,7 +85,7 @@ export class TmdbClient implements CacheHost {
         catalog: 'movie',
         http: this.http,
         now,
-        waitForSlot: () => sleep(this.limiter.reserve(now())),
+        waitForSlot: () => this.limiter.acquire(),
         logLabel: redactApiKey(url),
       },
     );

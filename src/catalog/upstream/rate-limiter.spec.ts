@@ -1,4 +1,4 @@
-import { RateLimiter } from './rate-limiter.js';
+import { PACING_MARGIN_MS, RateLimiter } from './rate-limiter.js';
 import { UpstreamError } from './upstream-error.js';
 
 /** Reserves `count` slots at the same instant and returns each caller's wait, in call order. */
@@ -131,5 +131,30 @@ describe(RateLimiter.name, () => {
         retryAfterSeconds: 1,
       });
     });
+  });
+});
+
+describe('RateLimiter.acquire (paced starts)', () => {
+  it('spaces real starts by at least the interval plus the margin, in FIFO order', async () => {
+    const limiter = new RateLimiter('album', 40);
+    const starts: number[] = [];
+    const order: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        await limiter.acquire();
+        starts.push(performance.now());
+        order.push(i);
+      }),
+    );
+    expect(order).toEqual([0, 1, 2, 3]);
+    for (let i = 1; i < starts.length; i++) {
+      expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(40 + PACING_MARGIN_MS - 1);
+    }
+  });
+
+  it('refuses at once, without queueing, when the wait would exceed maxWait', async () => {
+    const limiter = new RateLimiter('album', 1000);
+    await limiter.acquire(0);
+    await expect(limiter.acquire(500)).rejects.toMatchObject({ failure: 'busy' });
   });
 });

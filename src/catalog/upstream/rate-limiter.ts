@@ -1,4 +1,12 @@
+import { sleep } from './sleep.js';
 import { UpstreamError, type CatalogName } from './upstream-error.js';
+
+/**
+ * Extra spacing between paced starts (burst 1): a request delivered over a fresh connection can
+ * reach the upstream a few ms later than the next one over a warm one, and the gap there must
+ * still be at least the interval.
+ */
+export const PACING_MARGIN_MS = 10;
 
 /**
  * Spaces request starts for a whole process (GCRA, a token bucket by another name). With a burst
@@ -7,6 +15,8 @@ import { UpstreamError, type CatalogName } from './upstream-error.js';
  */
 export class RateLimiter {
   private theoreticalArrival = 0;
+  private lastStart = -Infinity;
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly catalog: CatalogName,
@@ -27,5 +37,25 @@ export class RateLimiter {
     }
     this.theoreticalArrival = arrival + this.intervalMs;
     return waitMs;
+  }
+
+  /**
+   * Reserves a slot (or refuses, as `reserve`) and resolves when the request may start. With a burst
+   * of 1 every start waits for the previous one's real start plus the interval (and a margin), on
+   * the monotonic clock, so a late timer or a slow event loop can never shorten a gap.
+   */
+  async acquire(maxWaitMs = Infinity): Promise<void> {
+    const waitMs = this.reserve(performance.now(), maxWaitMs);
+    if (this.burst > 1) return sleep(waitMs);
+    const mine = this.turn.then(async () => {
+      const spacing = this.intervalMs > 0 ? this.intervalMs + PACING_MARGIN_MS : 0;
+      for (let remaining = this.lastStart + spacing - performance.now(); remaining > 0;) {
+        await sleep(remaining);
+        remaining = this.lastStart + spacing - performance.now();
+      }
+      this.lastStart = performance.now();
+    });
+    this.turn = mine;
+    return mine;
   }
 }

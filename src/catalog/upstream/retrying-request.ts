@@ -1,4 +1,5 @@
 import { parseRetryAfterMs } from './retry-after.js';
+import { sleep } from './sleep.js';
 import { UpstreamError, type CatalogName } from './upstream-error.js';
 import type { UpstreamCall, UpstreamHttp } from './upstream-http.js';
 
@@ -78,10 +79,6 @@ export async function retryingRequest(
       ? DEFAULT_RETRY_AFTER_SECONDS
       : Math.max(1, Math.ceil(lastRetryAfterMs / 1000));
   throw new UpstreamError(catalog, 'rate_limited', retryAfterSeconds);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function jitter(ms: number): number {

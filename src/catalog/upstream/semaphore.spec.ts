@@ -104,6 +104,31 @@ describe(Semaphore.name, () => {
     expect(started).toEqual(['waiting', 'newcomer']);
   });
 
+  it('counts a task started from the queue as running', async () => {
+    const semaphore = new Semaphore(1);
+    const gates = [deferred(), deferred()];
+    let running = 0;
+    let peak = 0;
+    const task = (gate: { promise: Promise<void> }) => async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await gate.promise;
+      running--;
+    };
+
+    const first = semaphore.run(task(gates[0]));
+    const queued = semaphore.run(task(gates[1]));
+    gates[0].resolve();
+    await flush();
+    // The queued task now runs; a newcomer must wait for it.
+    const newcomer = semaphore.run(task({ promise: Promise.resolve() }));
+    await flush();
+    gates[1].resolve();
+
+    await Promise.all([first, queued, newcomer]);
+    expect(peak).toBe(1);
+  });
+
   it('passes on a task’s error and releases its slot', async () => {
     const semaphore = new Semaphore(1);
     const failure = new Error('upstream exploded');
