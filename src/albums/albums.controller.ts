@@ -9,7 +9,7 @@ import { PageQuery } from '../weeks/dto/week-requests.dto.js';
 import {
   AlbumSelectionsPageDto,
   toAlbumRef,
-  toSelection,
+  toSelectionsPage,
 } from '../weeks/dto/week-responses.dto.js';
 import { SelectionsService } from '../weeks/selections.service.js';
 import { MusicBrainzIdParams, SearchAlbumsQuery } from './dto/album-requests.dto.js';
@@ -47,16 +47,8 @@ export class AlbumsController {
   @ApiOkResponse({ type: AlbumSelectionsPageDto })
   @ApiErrorResponses(401, 422)
   async selections(@Query() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
-    const { total, results } = await this.selectionsService.albums(page, page_size);
-    return {
-      total,
-      page,
-      page_size,
-      results: results.map(({ item, selections }) => ({
-        ...toAlbumRef(item, this.urls),
-        selections: selections.map(toSelection),
-      })),
-    };
+    const selections = await this.selectionsService.albums(page, page_size);
+    return toSelectionsPage(selections, page, page_size, (album) => toAlbumRef(album, this.urls));
   }
 
   @Get(':musicbrainz_id')

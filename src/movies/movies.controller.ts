@@ -9,7 +9,7 @@ import { PageQuery } from '../weeks/dto/week-requests.dto.js';
 import {
   MovieSelectionsPageDto,
   toMovieRef,
-  toSelection,
+  toSelectionsPage,
 } from '../weeks/dto/week-responses.dto.js';
 import { SelectionsService } from '../weeks/selections.service.js';
 import { SearchMoviesQuery, TmdbIdParams } from './dto/movie-requests.dto.js';
@@ -47,16 +47,8 @@ export class MoviesController {
   @ApiOkResponse({ type: MovieSelectionsPageDto })
   @ApiErrorResponses(401, 422)
   async selections(@Query() { page, page_size }: PageQuery): Promise<MovieSelectionsPageDto> {
-    const { total, results } = await this.selectionsService.movies(page, page_size);
-    return {
-      total,
-      page,
-      page_size,
-      results: results.map(({ item, selections }) => ({
-        ...toMovieRef(item),
-        selections: selections.map(toSelection),
-      })),
-    };
+    const selections = await this.selectionsService.movies(page, page_size);
+    return toSelectionsPage(selections, page, page_size, toMovieRef);
   }
 
   @Get(':tmdb_id')

@@ -63,12 +63,15 @@ export class SelectionsService {
             relations: { week: true },
             order: { week: { year: 'ASC', weekNumber: 'ASC' }, position: 'ASC' },
           })) as (WeekMovie & WeekAlbum)[]);
+    const byItem = new Map<number, (WeekMovie | WeekAlbum)[]>();
+    for (const slot of slots) {
+      const itemSlots = byItem.get(slot[itemProperty]) ?? [];
+      itemSlots.push(slot);
+      byItem.set(slot[itemProperty], itemSlots);
+    }
     return {
       total: Number(counted?.total ?? 0),
-      results: items.map((item) => ({
-        item,
-        selections: slots.filter((slot) => slot[itemProperty] === item.id),
-      })),
+      results: items.map((item) => ({ item, selections: byItem.get(item.id) ?? [] })),
     };
   }
 }

@@ -5,6 +5,7 @@ import type { Movie } from '../../catalog/entities/movie.entity.js';
 import type { WeekAlbum } from '../entities/week-album.entity.js';
 import type { WeekMovie } from '../entities/week-movie.entity.js';
 import type { Week } from '../entities/week.entity.js';
+import type { SelectionsPage } from '../selections.service.js';
 
 export class OwnerDto {
   @ApiProperty({ type: 'integer' }) id: number;
@@ -182,5 +183,28 @@ export function toSelection(slot: WeekMovie | WeekAlbum): SelectionDto {
     week_number: slot.week!.weekNumber,
     position: slot.position,
     added_at: slot.addedAt.toISOString(),
+  };
+}
+
+/** A selections page (contract §10), with each item mapped to its MovieRef or AlbumRef. */
+export function toSelectionsPage<T, R>(
+  { total, results }: SelectionsPage<T>,
+  page: number,
+  pageSize: number,
+  toRef: (item: T) => R,
+): {
+  total: number;
+  page: number;
+  page_size: number;
+  results: (R & { selections: SelectionDto[] })[];
+} {
+  return {
+    total,
+    page,
+    page_size: pageSize,
+    results: results.map(({ item, selections }) => ({
+      ...toRef(item),
+      selections: selections.map(toSelection),
+    })),
   };
 }
