@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
@@ -25,7 +26,12 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.get('auth', { infer: true }).secretKey,
+      // A KeyObject, so jsonwebtoken does not first try (and fail) to parse the secret as a PEM key on
+      // every request: a quarter of the CPU of a cheap read, measured by bench:reads.
+      // passport-jwt's types predate KeyObject; it hands the key to jsonwebtoken.verify, which takes one.
+      secretOrKey: createSecretKey(
+        Buffer.from(config.get('auth', { infer: true }).secretKey, 'utf8'),
+      ) as unknown as string,
       algorithms: [JWT_ALGORITHM],
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: 0 },

@@ -49,7 +49,9 @@ export class SelectionsService {
       .getRawOne<{ total: number | string }>();
     const items = await this.dataSource
       .createQueryBuilder(itemEntity, 'item')
-      .where(`item.id IN (SELECT ${itemColumn} FROM ${slotTable})`)
+      // EXISTS lets the database walk the sort_title index and stop after one page; IN (subquery)
+      // made SQLite sort every selected item first (5 ms at 20,000 picks, per bench:reads).
+      .where(`EXISTS (SELECT 1 FROM ${slotTable} slot WHERE slot.${itemColumn} = item.id)`)
       .orderBy('item.sort_title', 'ASC')
       .addOrderBy('item.id', 'ASC')
       .limit(pageSize)

@@ -44,13 +44,12 @@ export class TmdbClient implements CacheHost {
 
   @Cached<MovieSearchPage>({ namespace: 'tmdb-search' })
   async searchMovies(query: string, page: number, year: number | null): Promise<MovieSearchPage> {
-    const reply = await this.getJson('/search/movie', {
-      query,
-      page,
-      include_adult: 'false',
-      language: 'en-US',
-      year,
-    });
+    const reply = await this.getJson(
+      '/search/movie',
+      { query, page, include_adult: 'false', language: 'en-US', year },
+      // A search never legitimately 404s (upstream.md §2.7).
+      'invalid_response',
+    );
     return this.valid(mapSearchReply(reply));
   }
 
@@ -67,6 +66,7 @@ export class TmdbClient implements CacheHost {
   private async getJson(
     path: string,
     params: Record<string, string | number | null>,
+    onNotFound: 'not_found' | 'invalid_response' = 'not_found',
   ): Promise<JsonObject> {
     const key = this.settings.tmdbApiKey;
     if (key === null) throw new UpstreamError('movie', 'not_configured');
@@ -90,7 +90,7 @@ export class TmdbClient implements CacheHost {
       },
     );
     if (reply.status === 401 || reply.status === 403) throw new UpstreamError('movie', 'rejected');
-    if (reply.status === 404) throw new UpstreamError('movie', 'not_found');
+    if (reply.status === 404) throw new UpstreamError('movie', onNotFound);
     if (reply.status < 200 || reply.status > 299)
       throw new UpstreamError('movie', 'invalid_response');
     const json = parseJson(reply.body);

@@ -6,7 +6,7 @@ import { UpstreamError, type CatalogName } from './upstream-error.js';
  * reach the upstream a few ms later than the next one over a warm one, and the gap there must
  * still be at least the interval.
  */
-export const PACING_MARGIN_MS = 10;
+export const PACING_MARGIN_MS = 50;
 
 /**
  * Spaces request starts for a whole process (GCRA, a token bucket by another name). With a burst

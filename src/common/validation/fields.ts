@@ -77,7 +77,12 @@ export function StringField(options: StringOptions): PropertyDecorator {
 
 export function StringParam(options: StringOptions): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }) => fromParameter(value, (text) => (options.trim ? text.trim() : text))),
+    Transform(({ value }) =>
+      fromParameter(value, (text) => {
+        const trimmed = options.trim ? text.trim() : text;
+        return options.lowercase ? trimmed.toLowerCase() : trimmed;
+      }),
+    ),
     field(options, stringCheck(options), stringSchema(options)),
   );
 }

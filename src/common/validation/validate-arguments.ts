@@ -43,6 +43,10 @@ export async function validateArgument(
       };
     }
   }
+  if (location === 'query' && typeof input === 'object' && input !== null) {
+    // `?page=` counts as absent (contract §1.2), so the DTO's default applies.
+    input = Object.fromEntries(Object.entries(input).filter(([, given]) => given !== ''));
+  }
   const instance = plainToInstance(metatype as new () => object, input, {
     exposeDefaultValues: true,
   });
