@@ -1,0 +1,597 @@
+/**
+ * npm run bench:reads — read throughput and latency of the three busiest reads (issue #4), against a
+ * minimal reference server (bench/reference-server.ts: node:http + better-sqlite3, same database
+ * file, same JWT check, byte-identical JSON), at 100 and at 10,000 weeks.
+ *
+ * For each size: seed a SQLite file (bench/seed-reads.ts), start the built app (`node
+ * dist/src/main.js`) and the reference server as child processes, check that both answer every
+ * probe identically, then load each endpoint with autocannon (50 connections, BENCH_SECONDS each,
+ * 5 s by default), alternating app, reference, app, reference. The better of each server's two runs
+ * (by requests/s) is kept, with that run's p50/p99. Each figure is printed next to its target with
+ * MET/MISSED. It reports; it never fails a build.
+ *
+ * Env: BENCH_SECONDS (default 5), BENCH_WARMUP_SECONDS (default 2), BENCH_CONNECTIONS (default 50).
+ * Only 127.0.0.1 is ever contacted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seedReadsDatabase, type SeededReads } from './seed-reads.js';
+
+// ---------------------------------------------------------------------------------------------
+// autocannon has no bundled types (and the project has no @types/autocannon): the part we use.
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const positive = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const SECONDS = positive('BENCH_SECONDS', 5);
+const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 2);
+const CONNECTIONS = Math.round(positive('BENCH_CONNECTIONS', 50));
+const HOST = '127.0.0.1';
+const SECRET_KEY = 'reads-bench-secret-key-3f9c1a7e5b2d4c6e8a0b';
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const APP_MAIN = join(ROOT, 'dist/src/main.js');
+const REF_MAIN = fileURLToPath(new URL('./reference-server.js', import.meta.url));
+
+const TARGET_RPS_RATIO = 0.5;
+const TARGET_P99_RATIO = 3;
+const TARGET_GROWTH = 2;
+const TARGET_RSS_MB = 200;
+/** Other processes' CPU use (in % of one CPU) above which a run is flagged as noisy. */
+const NOISY_CPU = 15;
+
+const SIZES = [
+  { weeks: 100, startYear: 2024 },
+  { weeks: 10_000, startYear: 1900 },
+];
+
+interface Endpoint {
+  key: 'detail' | 'list' | 'selections';
+  label: string;
+  path: (seed: SeededReads) => string;
+}
+const ENDPOINTS: Endpoint[] = [
+  { key: 'detail', label: 'GET /api/weeks/{mid id}', path: (s) => `/api/weeks/${s.midWeekId}` },
+  {
+    key: 'list',
+    label: 'GET /api/weeks?page=3&page_size=20',
+    path: () => '/api/weeks?page=3&page_size=20',
+  },
+  {
+    key: 'selections',
+    label: 'GET /api/movies/selections?page=3&page_size=20',
+    path: () => '/api/movies/selections?page=3&page_size=20',
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+class Child {
+  private output = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString('utf8')).slice(-4000);
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+  }
+
+  get alive(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  get log(): string {
+    return this.output.trim();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+const children = new Set<Child>();
+
+function start(name: string, script: string, env: Record<string, string>): Child {
+  const child = new Child(
+    name,
+    spawn(process.execPath, [script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'production', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  children.add(child);
+  return child;
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all([...children].map((child) => child.stop()));
+  children.clear();
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(child: Child, baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (!child.alive) throw new Error(`${child.name} exited during startup:\n${child.log}`);
+    try {
+      const res = await fetch(`${baseUrl}/health`);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${child.name} did not answer ${baseUrl}/health within 60 s:\n${child.log}`);
+}
+
+/** Resident and peak resident memory of a process, in MB (Linux). */
+function memoryOf(pid: number): { rss: number; peak: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+function signToken(claims: Record<string, unknown>, secret = SECRET_KEY): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+function accessToken(sub: string, ttlSeconds = 3600): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signToken({ sub, iat: now, exp: now + ttlSeconds });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity of the two servers' answers
+
+async function fetchText(url: string, headers: Record<string, string>) {
+  const res = await fetch(url, { headers });
+  return { status: res.status, body: await res.text() };
+}
+
+function firstDifference(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, i - 60), i + 60));
+  return `at char ${i}: app …${around(a)}… vs reference …${around(b)}…`;
+}
+
+async function checkIdentity(seed: SeededReads, appUrl: string, refUrl: string): Promise<boolean> {
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const auth = bearer(accessToken(String(seed.tokenUserId)));
+  const lastSelectionsPage = Math.ceil(seed.moviePicks / 100);
+  const probes: { path: string; headers: Record<string, string>; expect: number }[] = [
+    ...[seed.midWeekId, 1, seed.weeks, seed.unclaimedWeekId, 4].map((id) => ({
+      path: `/api/weeks/${id}`,
+      headers: auth,
+      expect: 200,
+    })),
+    { path: `/api/weeks/${seed.weeks + 1}`, headers: auth, expect: 404 },
+    ...[
+      '/api/weeks',
+      '/api/weeks/',
+      '/api/weeks?page=3&page_size=20',
+      '/api/weeks?page_size=50',
+      `/api/weeks?page=${Math.ceil(seed.weeks / 100)}&page_size=100`,
+      '/api/weeks?page=10000',
+      `/api/weeks?year=${seed.someYear}&page_size=100`,
+      '/api/movies/selections',
+      '/api/movies/selections?page=3&page_size=20',
+      '/api/movies/selections?page=2&page_size=100',
+      `/api/movies/selections?page=${lastSelectionsPage}&page_size=100`,
+      '/api/movies/selections?page=10000',
+    ].map((path) => ({ path, headers: auth, expect: 200 })),
+    { path: '/api/weeks?page=0&page_size=abc', headers: auth, expect: 422 },
+    // The same 401s.
+    { path: '/api/weeks', headers: {}, expect: 401 },
+    { path: '/api/weeks', headers: { Authorization: 'Basic abc' }, expect: 401 },
+    { path: '/api/weeks', headers: bearer('not.a.jwt'), expect: 401 },
+    { path: '/api/weeks', headers: bearer(accessToken('1', -10)), expect: 401 },
+    { path: '/api/weeks', headers: bearer(accessToken('999')), expect: 401 },
+    { path: '/api/weeks', headers: bearer(accessToken('01')), expect: 401 },
+    { path: '/api/weeks', headers: bearer(accessToken(String(seed.inactiveUserId))), expect: 401 },
+    {
+      path: '/api/weeks',
+      headers: bearer(signToken({ sub: '1', exp: 4_102_444_800 }, `${SECRET_KEY}-other`)),
+      expect: 401,
+    },
+  ];
+
+  let identical = 0;
+  for (const probe of probes) {
+    const [app, ref] = await Promise.all([
+      fetchText(`${appUrl}${probe.path}`, probe.headers),
+      fetchText(`${refUrl}${probe.path}`, probe.headers),
+    ]);
+    const problems: string[] = [];
+    if (app.status !== probe.expect)
+      problems.push(`app answered ${app.status}, expected ${probe.expect}`);
+    if (app.status !== ref.status)
+      problems.push(`status app ${app.status} vs reference ${ref.status}`);
+    if (app.body !== ref.body) {
+      let sameJson = false;
+      try {
+        sameJson = JSON.stringify(JSON.parse(app.body)) === JSON.stringify(JSON.parse(ref.body));
+      } catch {
+        // not JSON
+      }
+      problems.push(
+        sameJson
+          ? 'bodies are the same JSON but not the same bytes'
+          : `bodies differ ${firstDifference(app.body, ref.body)}`,
+      );
+    }
+    if (problems.length === 0) identical++;
+    else {
+      const who = probe.headers.Authorization ? '' : ' (no Authorization)';
+      console.log(`  IDENTITY MISMATCH  ${probe.path}${who}: ${problems.join('; ')}`);
+    }
+  }
+  report(
+    `identical answers, app vs reference (${probes.length} probes)`,
+    `${identical}/${probes.length}`,
+    `${probes.length}/${probes.length}`,
+    identical === probes.length,
+  );
+
+  // Sanity: the listings cover what was seeded.
+  const list = JSON.parse((await fetchText(`${appUrl}/api/weeks`, auth)).body) as { total: number };
+  const selections = JSON.parse(
+    (await fetchText(`${appUrl}/api/movies/selections`, auth)).body,
+  ) as {
+    total: number;
+  };
+  report(
+    'seeded totals seen by the app (weeks, selected movies)',
+    `${list.total}, ${selections.total}`,
+    `${seed.weeks}, ${seed.moviePicks}`,
+    list.total === seed.weeks && selections.total === seed.moviePicks,
+  );
+  return identical === probes.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  failed: number;
+  /** CPU used meanwhile by processes other than the bench, app and reference, in % of one CPU. */
+  foreignCpu: number | null;
+}
+
+/** Busy CPU ticks of the whole machine (all CPUs), from /proc/stat; null off Linux. */
+function machineBusyTicks(): number | null {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return user + nice + system + irq + softirq + (steal || 0);
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of a process, in ticks. */
+function processTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+const TICKS_PER_SECOND = 100;
+const ownPids = new Set<number>([process.pid]);
+const ownTicks = () => [...ownPids].reduce((sum, pid) => sum + processTicks(pid), 0);
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Run> {
+  const [busy0, own0, t0] = [machineBusyTicks(), ownTicks(), performance.now()];
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  const [busy1, own1, t1] = [machineBusyTicks(), ownTicks(), performance.now()];
+  const foreignCpu =
+    busy0 === null || busy1 === null
+      ? null
+      : Math.max(
+          0,
+          (100 * (busy1 - busy0 - (own1 - own0))) / TICKS_PER_SECOND / ((t1 - t0) / 1000),
+        );
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    failed: result.non2xx + result.errors + result.timeouts,
+    foreignCpu,
+  };
+}
+
+function best(runs: Run[]): Run {
+  return runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+let met = 0;
+let missed = 0;
+const tally = (ok: boolean) => {
+  if (ok) met++;
+  else missed++;
+  return ok ? 'MET   ' : 'MISSED';
+};
+
+function report(label: string, value: string, target: string, ok: boolean): void {
+  console.log(`${tally(ok)}  ${label.padEnd(62)} ${value.padStart(16)}   target ${target}`);
+}
+
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const weeksLabel = (weeks: number) => weeks.toLocaleString('en-US');
+
+interface Measured {
+  endpoint: Endpoint;
+  weeks: number;
+  app: Run;
+  ref: Run;
+  appRuns: Run[];
+  refRuns: Run[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+if (!existsSync(APP_MAIN)) {
+  console.error(`${APP_MAIN} is missing: run \`npm run build\` first (npm run bench:reads does).`);
+  process.exit(1);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'wo-reads-bench-'));
+const measured: Measured[] = [];
+const memory: { weeks: number; rss: number; peak: number }[] = [];
+const started = performance.now();
+
+try {
+  console.log(
+    `Reads benchmark (issue #4): app (node dist/src/main.js, NODE_ENV=production) vs reference ` +
+      `(node:http + better-sqlite3)\n` +
+      `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per run, ${WARMUP_SECONDS} s warm-up per ` +
+      `server and endpoint; runs alternate app, ref, app, ref and the better run of each server ` +
+      `(by req/s) is kept, with that run's p50/p99.\n`,
+  );
+
+  const seeds: SeededReads[] = [];
+  for (const { weeks, startYear } of SIZES) {
+    const t0 = performance.now();
+    const seed = await seedReadsDatabase(join(dir, `reads-${weeks}.db`), weeks, startYear);
+    seeds.push(seed);
+    console.log(
+      `Seeded ${weeksLabel(weeks)} weeks: ${int(seed.movies)} movies (${int(seed.moviePicks)} picks, ` +
+        `all distinct), ${int(seed.albums)} albums (${int(seed.albumPicks)} picks), 5 users ` +
+        `in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+  }
+
+  for (const seed of seeds) {
+    console.log(`\n== ${weeksLabel(seed.weeks)} weeks ==`);
+    const [appPort, refPort] = [await freePort(), await freePort()];
+    const appUrl = `http://${HOST}:${appPort}`;
+    const refUrl = `http://${HOST}:${refPort}`;
+    const app = start('app', APP_MAIN, {
+      DATABASE_URL: seed.file,
+      PORT: String(appPort),
+      SECRET_KEY,
+      LOG_LEVEL: 'error',
+      THROTTLE_LIMIT: '0',
+    });
+    const ref = start('reference', REF_MAIN, {
+      REF_DATABASE: seed.file,
+      PORT: String(refPort),
+      SECRET_KEY,
+    });
+    ownPids.add(app.proc.pid!).add(ref.proc.pid!);
+    await Promise.all([waitReady(app, appUrl), waitReady(ref, refUrl)]);
+    await checkIdentity(seed, appUrl, refUrl);
+
+    const headers = { Authorization: `Bearer ${accessToken(String(seed.tokenUserId))}` };
+    for (const endpoint of ENDPOINTS) {
+      const path = endpoint.path(seed);
+      await load(`${appUrl}${path}`, headers, WARMUP_SECONDS);
+      await load(`${refUrl}${path}`, headers, WARMUP_SECONDS);
+      const appRuns: Run[] = [];
+      const refRuns: Run[] = [];
+      for (let round = 0; round < 2; round++) {
+        appRuns.push(await load(`${appUrl}${path}`, headers, SECONDS));
+        refRuns.push(await load(`${refUrl}${path}`, headers, SECONDS));
+      }
+      const line = (name: string, runs: Run[]) =>
+        runs
+          .map(
+            (r) =>
+              `${int(r.rps)} req/s p50 ${ms(r.p50)} p99 ${ms(r.p99)}` +
+              (r.foreignCpu === null ? '' : ` (other load ${r.foreignCpu.toFixed(0)}%)`),
+          )
+          .join(' | ')
+          .replace(/^/, `${name} `);
+      console.log(`  ${endpoint.label} (${path})`);
+      console.log(`      ${line('app', appRuns)}`);
+      console.log(`      ${line('ref', refRuns)}`);
+      for (const [name, runs] of [
+        ['app', appRuns],
+        ['reference', refRuns],
+      ] as const) {
+        const failed = runs.reduce((sum, r) => sum + r.failed, 0);
+        if (failed > 0)
+          console.log(`      WARNING: ${name} had ${failed} non-2xx/errored/timed-out requests`);
+      }
+      measured.push({
+        endpoint,
+        weeks: seed.weeks,
+        app: best(appRuns),
+        ref: best(refRuns),
+        appRuns,
+        refRuns,
+      });
+    }
+
+    const mem = memoryOf(app.proc.pid!);
+    if (mem) memory.push({ weeks: seed.weeks, ...mem });
+    if (!app.alive) console.log(`  WARNING: the app exited during the runs:\n${app.log}`);
+    await stopAll();
+    ownPids.delete(app.proc.pid!);
+    ownPids.delete(ref.proc.pid!);
+  }
+
+  // ----- Table
+  console.log(
+    `\nThroughput and latency (best of 2 runs each; targets: app req/s ≥ ${TARGET_RPS_RATIO}× reference, ` +
+      `app p99 ≤ ${TARGET_P99_RATIO}× reference p99)\n`,
+  );
+  const header = [
+    'endpoint'.padEnd(46),
+    'weeks'.padStart(6),
+    'app req/s'.padStart(10),
+    'ref req/s'.padStart(10),
+    '  app/ref       ',
+    'app p50/p99 ms'.padStart(16),
+    'ref p50/p99 ms'.padStart(16),
+    '  p99 app/ref',
+  ].join(' ');
+  console.log(header);
+  console.log('-'.repeat(header.length));
+  for (const m of measured) {
+    const ratio = m.app.rps / m.ref.rps;
+    const p99Ratio = m.app.p99 / m.ref.p99;
+    console.log(
+      [
+        m.endpoint.label.padEnd(46),
+        weeksLabel(m.weeks).padStart(6),
+        int(m.app.rps).padStart(10),
+        int(m.ref.rps).padStart(10),
+        `  ${ratio.toFixed(2).padStart(5)} ${tally(ratio >= TARGET_RPS_RATIO)}`,
+        `${ms(m.app.p50)} / ${ms(m.app.p99)}`.padStart(16),
+        `${ms(m.ref.p50)} / ${ms(m.ref.p99)}`.padStart(16),
+        `  ${p99Ratio.toFixed(2).padStart(5)} ${tally(p99Ratio <= TARGET_P99_RATIO)}`,
+      ].join(' '),
+    );
+  }
+
+  // ----- Growth
+  const [small, large] = SIZES.map((size) => size.weeks);
+  console.log(
+    `\nApp latency at ${weeksLabel(large)} weeks vs ${weeksLabel(small)} weeks, same page size ` +
+      `(target ≤ ${TARGET_GROWTH}×; reference shown for comparison)\n`,
+  );
+  for (const endpoint of ENDPOINTS) {
+    const at = (weeks: number) =>
+      measured.find((m) => m.endpoint === endpoint && m.weeks === weeks)!;
+    const [a, b] = [at(small), at(large)];
+    for (const quantile of ['p50', 'p99'] as const) {
+      const growth = b.app[quantile] / a.app[quantile];
+      const refGrowth = b.ref[quantile] / a.ref[quantile];
+      report(
+        `${endpoint.label} ${quantile} (${ms(a.app[quantile])} → ${ms(b.app[quantile])} ms; ref ${refGrowth.toFixed(2)}×)`,
+        `${growth.toFixed(2)}×`,
+        `≤ ${TARGET_GROWTH}×`,
+        growth <= TARGET_GROWTH,
+      );
+    }
+  }
+
+  // ----- Memory
+  console.log(`\nApp resident memory after its runs (VmRSS; peak VmHWM in brackets)\n`);
+  for (const m of memory) {
+    report(
+      `app RSS after the ${weeksLabel(m.weeks)}-week runs (peak ${m.peak.toFixed(0)} MB)`,
+      `${m.rss.toFixed(1)} MB`,
+      `< ${TARGET_RSS_MB} MB`,
+      m.rss < TARGET_RSS_MB,
+    );
+  }
+
+  const runs = measured.flatMap((m) => [...m.appRuns, ...m.refRuns]);
+  const busiest = Math.max(0, ...runs.map((r) => r.foreignCpu ?? 0));
+  if (busiest >= NOISY_CPU) {
+    const noisy = runs.filter((r) => (r.foreignCpu ?? 0) >= NOISY_CPU).length;
+    console.log(
+      `\nCAUTION: other processes on this machine (${os.availableParallelism()} CPUs) used ≥ ${NOISY_CPU}% of a CPU ` +
+        `during ${noisy} of ${runs.length} runs (up to ${busiest.toFixed(0)}%): those figures are noisy; rerun on a quiet machine.`,
+    );
+  }
+  console.log(
+    `\n${met} targets met, ${missed} missed; total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
+      `(A benchmark reports; it does not fail the build.)`,
+  );
+} finally {
+  await stopAll();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,470 @@
+/**
+ * The reads benchmark's reference server (issue #4): plain node:http + better-sqlite3, no framework.
+ * It answers GET /api/weeks/{id}, GET /api/weeks?page=&page_size=[&year=] and
+ * GET /api/movies/selections?page=&page_size= with the same JSON as the app (same keys, same key
+ * order, same timestamps), from the same SQLite file, behind the same bearer-token check (HS256
+ * verified with node:crypto, exp required and in the future, sub a decimal user id, the user must
+ * exist and be active). It is the practical upper bound for those reads on this machine.
+ *
+ * Run as a child process: REF_DATABASE=<sqlite file> SECRET_KEY=<key> PORT=<port>
+ * [COVERART_BASE_URL=<url>] node dist-bench/bench/reference-server.js
+ */
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+/** The few better-sqlite3 calls the bench uses (the project has no @types/better-sqlite3). */
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+  exec(sql: string): SqliteDatabase;
+  close(): void;
+}
+
+export type SqliteConstructor = new (
+  file: string,
+  options?: { readonly?: boolean; fileMustExist?: boolean; timeout?: number },
+) => SqliteDatabase;
+
+// ---------------------------------------------------------------------------------------------
+// Rows and mappers (key order as in src/weeks/dto/week-responses.dto.ts)
+
+interface WeekRow {
+  id: number;
+  user_id: number | null;
+  owner_id: number | null;
+  owner_username: string | null;
+  year: number;
+  week_number: number;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface MovieRow {
+  id: number;
+  tmdb_id: number;
+  title: string;
+  original_title: string | null;
+  release_date: string | null;
+  poster_path: string | null;
+  overview: string | null;
+  cached_at: string;
+}
+
+interface MovieSlotRow extends MovieRow {
+  position: number;
+  added_at: string;
+}
+
+interface AlbumSlotRow {
+  position: number;
+  added_at: string;
+  id: number;
+  musicbrainz_id: string;
+  title: string;
+  artist: string;
+  release_date: string | null;
+  release_group_id: string | null;
+  cover_art_source: string;
+  cached_at: string;
+}
+
+interface SelectionRow {
+  movie_id: number;
+  week_id: number;
+  year: number;
+  week_number: number;
+  position: number;
+  added_at: string;
+}
+
+const SPACE_SEPARATED = /^\d\d\d\d-\d\d-\d\d \d\d:\d\d/;
+const NO_ZONE = /^\d\d\d\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d\d\d)?)?$/;
+
+/**
+ * A stored SQLite datetime read back as TypeORM does (space → 'T', no zone → 'Z', then
+ * `new Date(…).toISOString()`). The canonical form TypeORM writes, UTC 'YYYY-MM-DD HH:MM:SS.SSS',
+ * takes a string-only fast path that gives the same text.
+ */
+function ts(value: string): string {
+  if (value.length === 23 && value.charCodeAt(10) === 32 && value.charCodeAt(19) === 46) {
+    return `${value.slice(0, 10)}T${value.slice(11)}Z`;
+  }
+  let text = value;
+  if (SPACE_SEPARATED.test(text)) text = text.replace(' ', 'T');
+  if (NO_ZONE.test(text)) text += 'Z';
+  return new Date(text).toISOString();
+}
+
+function toWeek(row: WeekRow) {
+  const owned = row.user_id !== null && row.owner_id !== null;
+  return {
+    id: row.id,
+    user_id: owned ? row.owner_id : null,
+    owner: owned ? { id: row.owner_id, username: row.owner_username } : null,
+    year: row.year,
+    week_number: row.week_number,
+    notes: row.notes,
+    created_at: ts(row.created_at),
+    updated_at: ts(row.updated_at),
+  };
+}
+
+function toMovieRef(row: MovieRow) {
+  return {
+    id: row.id,
+    tmdb_id: row.tmdb_id,
+    title: row.title,
+    original_title: row.original_title,
+    release_date: row.release_date,
+    poster_path: row.poster_path,
+    overview: row.overview,
+    cached_at: ts(row.cached_at),
+  };
+}
+
+function coverArtUrl(baseUrl: string, row: AlbumSlotRow): string | null {
+  if (row.cover_art_source === 'release') return `${baseUrl}/release/${row.musicbrainz_id}/front`;
+  if (row.cover_art_source === 'release-group' && row.release_group_id !== null) {
+    return `${baseUrl}/release-group/${row.release_group_id}/front`;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP plumbing
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof body === 'object' && body !== null ? JSON.stringify(body) : String(body));
+  }
+}
+
+const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
+const notAuthenticated = () =>
+  new HttpError(401, { detail: 'Not authenticated' }, BEARER_CHALLENGE);
+const invalidCredentials = () =>
+  new HttpError(401, { detail: 'Could not validate credentials' }, BEARER_CHALLENGE);
+const inactiveAccount = () =>
+  new HttpError(401, { detail: 'User account is inactive' }, BEARER_CHALLENGE);
+
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+const USER_ID_SUBJECT = /^[1-9]\d{0,9}$/;
+const BEARER = /^(\S+)\s+(\S+)$/;
+const DIGITS = /^-?\d+$/;
+
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  const incoming = req.headers['x-request-id'];
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'X-Request-Id':
+      typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+    ...headers,
+  });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}
+
+/** Query integers as the app reads them (contract §1.2): digits, bounds, given at most once. */
+function intParams(
+  query: URLSearchParams,
+  specs: { name: string; min: number; max: number; fallback?: number }[],
+): Record<string, number | undefined> {
+  const values: Record<string, number | undefined> = {};
+  const errors: { field: string; location: string; message: string }[] = [];
+  for (const { name, min, max, fallback } of specs) {
+    const given = query.getAll(name);
+    let message: string | null = null;
+    if (given.length > 1) message = `${name} must be given only once`;
+    else if (given.length === 0 || given[0] === '') values[name] = fallback;
+    else if (!DIGITS.test(given[0])) message = `${name} must be an integer`;
+    else {
+      const value = Number(given[0]);
+      if (value < min || value > max) message = `${name} must be between ${min} and ${max}`;
+      else values[name] = value;
+    }
+    if (message !== null) errors.push({ field: name, location: 'query', message });
+  }
+  if (errors.length > 0) {
+    throw new HttpError(422, { detail: errors.map((e) => e.message).join('; '), errors });
+  }
+  return values;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+export function startReferenceServer(options: {
+  database: string;
+  secretKey: string;
+  port: number;
+  host?: string;
+  coverArtBaseUrl?: string;
+}): Promise<{ close(): Promise<void>; port: number }> {
+  const Database = createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
+  const db = new Database(options.database, { readonly: true, fileMustExist: true, timeout: 5000 });
+  const journal = db.pragma('journal_mode', { simple: true });
+  if (journal !== 'wal')
+    throw new Error(`reference server: expected a WAL database, got ${String(journal)}`);
+  const secret = Buffer.from(options.secretKey, 'utf8');
+  const coverBase = (options.coverArtBaseUrl ?? 'https://coverartarchive.org').replace(/\/$/, '');
+
+  const WEEK_COLUMNS = `w.id, w.user_id, u.id AS owner_id, u.username AS owner_username, w.year,
+    w.week_number, w.notes, w.created_at, w.updated_at`;
+  const MOVIE_COLUMNS = `m.id, m.tmdb_id, m.title, m.original_title, m.release_date, m.poster_path,
+    m.overview, m.cached_at`;
+  const sql = {
+    user: db.prepare('SELECT is_active FROM users WHERE id = ?'),
+    week: db.prepare(
+      `SELECT ${WEEK_COLUMNS} FROM weeks w LEFT JOIN users u ON u.id = w.user_id WHERE w.id = ?`,
+    ),
+    weekMovies: db.prepare(
+      `SELECT wm.position, wm.added_at, ${MOVIE_COLUMNS}
+       FROM week_movies wm JOIN movies m ON m.id = wm.movie_id
+       WHERE wm.week_id = ? ORDER BY wm.position`,
+    ),
+    weekAlbums: db.prepare(
+      `SELECT wa.position, wa.added_at, a.id, a.musicbrainz_id, a.title, a.artist, a.release_date,
+         a.release_group_id, a.cover_art_source, a.cached_at
+       FROM week_albums wa JOIN albums a ON a.id = wa.album_id
+       WHERE wa.week_id = ? ORDER BY wa.position`,
+    ),
+    countWeeks: db.prepare('SELECT COUNT(*) AS total FROM weeks'),
+    countWeeksOfYear: db.prepare('SELECT COUNT(*) AS total FROM weeks WHERE year = ?'),
+    pageWeeks: db.prepare(
+      `SELECT ${WEEK_COLUMNS} FROM weeks w LEFT JOIN users u ON u.id = w.user_id
+       ORDER BY w.year DESC, w.week_number DESC LIMIT ? OFFSET ?`,
+    ),
+    pageWeeksOfYear: db.prepare(
+      `SELECT ${WEEK_COLUMNS} FROM weeks w LEFT JOIN users u ON u.id = w.user_id
+       WHERE w.year = ? ORDER BY w.year DESC, w.week_number DESC LIMIT ? OFFSET ?`,
+    ),
+    countSelected: db.prepare('SELECT COUNT(DISTINCT movie_id) AS total FROM week_movies'),
+    pageSelected: db.prepare(
+      `SELECT ${MOVIE_COLUMNS} FROM movies m
+       WHERE EXISTS (SELECT 1 FROM week_movies s WHERE s.movie_id = m.id)
+       ORDER BY m.sort_title, m.id LIMIT ? OFFSET ?`,
+    ),
+    selectionsOf: db.prepare(
+      `SELECT wm.movie_id, wm.week_id, w.year, w.week_number, wm.position, wm.added_at
+       FROM week_movies wm JOIN weeks w ON w.id = wm.week_id
+       WHERE wm.movie_id IN (SELECT value FROM json_each(?))
+       ORDER BY w.year, w.week_number, wm.position`,
+    ),
+  };
+
+  /** The same 401s as the app's JwtStrategy + JwtAuthGuard (contract §3.6). */
+  function authenticate(req: IncomingMessage): void {
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (!match || match[1].toLowerCase() !== 'bearer') throw notAuthenticated();
+    const parts = match[2].split('.');
+    if (parts.length !== 3) throw invalidCredentials();
+    const [head, body, signature] = parts;
+    let header64: { alg?: unknown };
+    let claims: { sub?: unknown; exp?: unknown };
+    try {
+      header64 = JSON.parse(Buffer.from(head, 'base64url').toString('utf8')) as { alg?: unknown };
+      claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as typeof claims;
+    } catch {
+      throw invalidCredentials();
+    }
+    if (header64.alg !== 'HS256') throw invalidCredentials();
+    const expected = createHmac('sha256', secret).update(`${head}.${body}`).digest();
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw invalidCredentials();
+    }
+    if (typeof claims !== 'object' || claims === null) throw invalidCredentials();
+    if (typeof claims.exp !== 'number' || Date.now() / 1000 >= claims.exp) {
+      throw invalidCredentials();
+    }
+    if (typeof claims.sub !== 'string' || !USER_ID_SUBJECT.test(claims.sub)) {
+      throw invalidCredentials();
+    }
+    const user = sql.user.get(Number(claims.sub)) as { is_active: number } | undefined;
+    if (!user) throw invalidCredentials();
+    if (!user.is_active) throw inactiveAccount();
+  }
+
+  function weekDetail(id: number) {
+    const week = sql.week.get(id) as WeekRow | undefined;
+    if (!week) throw new HttpError(404, { detail: 'Week not found' });
+    const movies = sql.weekMovies.all(id) as MovieSlotRow[];
+    const albums = sql.weekAlbums.all(id) as AlbumSlotRow[];
+    return {
+      ...toWeek(week),
+      movies: movies.map((row) => ({
+        position: row.position,
+        added_at: ts(row.added_at),
+        movie: toMovieRef(row),
+      })),
+      albums: albums.map((row) => ({
+        position: row.position,
+        added_at: ts(row.added_at),
+        album: {
+          id: row.id,
+          musicbrainz_id: row.musicbrainz_id,
+          title: row.title,
+          artist: row.artist,
+          release_date: row.release_date,
+          cover_art_url: coverArtUrl(coverBase, row),
+          cached_at: ts(row.cached_at),
+        },
+      })),
+    };
+  }
+
+  function weekPage(query: URLSearchParams) {
+    const { page, page_size, year } = intParams(query, [
+      { name: 'page', min: 1, max: 10000, fallback: 1 },
+      { name: 'page_size', min: 1, max: 100, fallback: 20 },
+      { name: 'year', min: 1900, max: 2100 },
+    ]) as { page: number; page_size: number; year?: number };
+    const offset = (page - 1) * page_size;
+    const total = (
+      (year === undefined ? sql.countWeeks.get() : sql.countWeeksOfYear.get(year)) as {
+        total: number;
+      }
+    ).total;
+    const rows = (
+      year === undefined
+        ? sql.pageWeeks.all(page_size, offset)
+        : sql.pageWeeksOfYear.all(year, page_size, offset)
+    ) as WeekRow[];
+    return { total, page, page_size, results: rows.map(toWeek) };
+  }
+
+  function movieSelections(query: URLSearchParams) {
+    const { page, page_size } = intParams(query, [
+      { name: 'page', min: 1, max: 10000, fallback: 1 },
+      { name: 'page_size', min: 1, max: 100, fallback: 20 },
+    ]) as { page: number; page_size: number };
+    const total = (sql.countSelected.get() as { total: number }).total;
+    const movies = sql.pageSelected.all(page_size, (page - 1) * page_size) as MovieRow[];
+    const byMovie = new Map<number, ReturnType<typeof toSelection>[]>();
+    for (const movie of movies) byMovie.set(movie.id, []);
+    if (movies.length > 0) {
+      const rows = sql.selectionsOf.all(JSON.stringify(movies.map((m) => m.id))) as SelectionRow[];
+      for (const row of rows) byMovie.get(row.movie_id)!.push(toSelection(row));
+    }
+    return {
+      total,
+      page,
+      page_size,
+      results: movies.map((movie) => ({
+        ...toMovieRef(movie),
+        selections: byMovie.get(movie.id)!,
+      })),
+    };
+  }
+
+  function toSelection(row: SelectionRow) {
+    return {
+      week_id: row.week_id,
+      year: row.year,
+      week_number: row.week_number,
+      position: row.position,
+      added_at: ts(row.added_at),
+    };
+  }
+
+  const WEEK_PATH = /^\/api\/weeks\/([^/]+)\/?$/;
+  const WEEK_ID = /^\d+$/;
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://reference');
+    const path = url.pathname;
+    if (path === '/health') return send(req, res, 200, { status: 'ok' });
+    const isList = path === '/api/weeks' || path === '/api/weeks/';
+    const isSelections = path === '/api/movies/selections' || path === '/api/movies/selections/';
+    const weekMatch = isList ? null : WEEK_PATH.exec(path);
+    if (!isList && !isSelections && !weekMatch) return send(req, res, 404, { detail: 'Not Found' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(req, res, 405, { detail: 'Method Not Allowed' }, { Allow: 'GET, HEAD' });
+    }
+    authenticate(req);
+    if (isList) return send(req, res, 200, weekPage(url.searchParams));
+    if (isSelections) return send(req, res, 200, movieSelections(url.searchParams));
+    const raw = weekMatch![1];
+    const id = WEEK_ID.test(raw) ? Number(raw) : NaN;
+    if (!(id >= 1 && id <= 2_147_483_647)) {
+      const message = Number.isNaN(id)
+        ? 'week_id must be an integer'
+        : 'week_id must be between 1 and 2147483647';
+      throw new HttpError(422, {
+        detail: message,
+        errors: [{ field: 'week_id', location: 'path', message }],
+      });
+    }
+    return send(req, res, 200, weekDetail(id));
+  }
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      if (error instanceof HttpError) send(req, res, error.status, error.body, error.headers);
+      else {
+        console.error(error);
+        send(req, res, 500, { detail: 'Internal server error' });
+      }
+    }
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : options.port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => {
+              db.close();
+              done();
+            });
+          }),
+      });
+    });
+  });
+}
+
+// Run directly (as the bench's child process).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { REF_DATABASE, SECRET_KEY, PORT, COVERART_BASE_URL } = process.env;
+  if (!REF_DATABASE || !SECRET_KEY || !PORT) {
+    console.error('reference-server: REF_DATABASE, SECRET_KEY and PORT are required');
+    process.exit(2);
+  }
+  const server = await startReferenceServer({
+    database: REF_DATABASE,
+    secretKey: SECRET_KEY,
+    port: Number(PORT),
+    coverArtBaseUrl: COVERART_BASE_URL,
+  });
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
