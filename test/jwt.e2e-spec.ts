@@ -13,7 +13,7 @@ import {
   type SelfUserBody,
   type TokenPairBody,
 } from './support/auth-helpers.js';
-import { createTestApp, TEST_ENV, type TestApp } from './support/test-app.js';
+import { createTestApp, TEST_ENV, writeOutsideApi, type TestApp } from './support/test-app.js';
 
 const NOT_AUTHENTICATED = { detail: 'Not authenticated' };
 const INVALID_CREDENTIALS = { detail: 'Could not validate credentials' };
@@ -174,11 +174,14 @@ describe('Access tokens on GET /api/auth/me (contract §3.6)', () => {
 
   it('answers 401 User account is inactive for a deactivated user, until reactivated', async () => {
     const member = await registerAndLogin(t.server);
-    const users = t.dataSource.getRepository(User);
-    await users.update({ id: member.user.id }, { isActive: false });
+    const setActive = (isActive: boolean) =>
+      writeOutsideApi(t, (db) =>
+        db.getRepository(User).update({ id: member.user.id }, { isActive }),
+      );
+    await setActive(false);
     await expectUnauthorized(`Bearer ${member.tokens.access_token}`, INACTIVE);
 
-    await users.update({ id: member.user.id }, { isActive: true });
+    await setActive(true);
     const res = await me(`Bearer ${member.tokens.access_token}`);
     expect(res.status).toBe(200);
   });

@@ -4,6 +4,7 @@ import { AlbumCatalogService } from '../catalog/album-catalog.service.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
+import { CachedResponse } from '../http/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import { PageQuery } from '../weeks/dto/week-requests.dto.js';
 import {
@@ -43,6 +44,7 @@ export class AlbumsController {
   }
 
   @Get('selections')
+  @CachedResponse()
   @ApiOperation({ summary: 'Every album picked in some week, by title, with its weeks' })
   @ApiOkResponse({ type: AlbumSelectionsPageDto })
   @ApiErrorResponses(401, 422)

@@ -1,24 +1,37 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
 import { invalidCredentials, notAuthenticated } from './auth-errors.js';
 import { IS_PUBLIC } from './decorators/public.decorator.js';
+import { JwtStrategy } from './jwt.strategy.js';
 
 const NO_TOKEN = 'No auth token';
 
 /** Registered globally: every route needs a bearer token unless marked @Public(). */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: JwtStrategy,
+  ) {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),
     ]);
-    return isPublic ? true : super.canActivate(context);
+    if (isPublic) return true;
+
+    const request = context.switchToHttp().getRequest<Request & { user?: unknown }>();
+    const verified = this.strategy.recall(request);
+    if (verified) {
+      request.user = await this.strategy.userFor(verified);
+      return true;
+    }
+    return super.canActivate(context) as Promise<boolean>;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, info: unknown): TUser {

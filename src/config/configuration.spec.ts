@@ -39,6 +39,7 @@ describe(loadConfiguration.name, () => {
         logLevel: 'info',
         corsOrigins: null,
         trustProxy: false,
+        readCacheTtlMs: 5000,
       });
       expect(config.auth).toEqual({
         secretKey: VALID_KEY,
@@ -118,6 +119,22 @@ describe(loadConfiguration.name, () => {
     });
   });
 
+  describe('READ_CACHE_TTL', () => {
+    it('is 5s on SQLite and off (0) on PostgreSQL, where other processes may write too', () => {
+      expect(load().app.readCacheTtlMs).toBe(5000);
+      expect(load({ DATABASE_URL: 'postgres://localhost/test' }).app.readCacheTtlMs).toBe(0);
+    });
+
+    it('takes 0 to 1h either way', () => {
+      expect(load({ READ_CACHE_TTL: '0' }).app.readCacheTtlMs).toBe(0);
+      expect(load({ READ_CACHE_TTL: '1h' }).app.readCacheTtlMs).toBe(3_600_000);
+      expect(
+        load({ DATABASE_URL: 'postgres://localhost/test', READ_CACHE_TTL: '2s' }).app
+          .readCacheTtlMs,
+      ).toBe(2000);
+    });
+  });
+
   describe('invalid values', () => {
     it('names the variable, the rule and the value', () => {
       const error = failure({ PORT: '80a' });
@@ -169,6 +186,9 @@ describe(loadConfiguration.name, () => {
       ['SEARCH_CACHE_TTL', '2d'],
       ['SEARCH_CACHE_TTL', '10 minutes'],
       ['CORS_ORIGINS', 'not an origin'],
+      ['READ_CACHE_TTL', '61m'],
+      ['READ_CACHE_TTL', '-1s'],
+      ['READ_CACHE_TTL', 'on'],
     ])('refuses %s=%j', (name, value) => {
       const error = failure({ [name]: value });
       expect(error.message).toContain(`Invalid config: ${name} `);

@@ -25,6 +25,14 @@ export interface AppConfig {
   /** null: CORS off. */
   corsOrigins: string[] | '*' | null;
   trustProxy: boolean;
+  /**
+   * How long repeated reads (week detail and list, selections, the signed-in user) may be served
+   * from memory; every write through the API ends them at once, so the TTL only bounds how late a
+   * change made directly in the database shows. 0 turns the read caches off. Per process, so on by
+   * default only for SQLite, where this process is the only writer: several processes sharing one
+   * PostgreSQL would not see each other's writes.
+   */
+  readCacheTtlMs: number;
 }
 
 export interface AuthConfig {
@@ -100,6 +108,9 @@ export function loadConfiguration(env: Env): Configuration {
     logLevel: read('LOG_LEVEL', 'info', (raw) => oneOf(raw.toLowerCase(), LOG_LEVELS)),
     corsOrigins: read('CORS_ORIGINS', '', parseCorsOrigins),
     trustProxy: read('TRUST_PROXY', 'false', booleanFlag),
+    readCacheTtlMs: read('READ_CACHE_TTL', database.kind === 'sqlite' ? '5s' : '0', (raw) =>
+      durationInRange(raw, 0, 3600 * SECOND),
+    ),
   };
 
   const auth: AuthConfig = {

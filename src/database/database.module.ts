@@ -3,6 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { DataVersion } from './data-version.js';
+import { ReadCaches } from './read-cache.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 @Global()
@@ -16,7 +18,7 @@ import { TransactionRunner } from './transaction-runner.js';
       }),
     }),
   ],
-  providers: [TransactionRunner],
-  exports: [TransactionRunner],
+  providers: [DataVersion, ReadCaches, TransactionRunner],
+  exports: [DataVersion, ReadCaches, TransactionRunner],
 })
 export class DatabaseModule {}

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { LoggerService } from '@nestjs/common';
+import type { ConsoleLogger } from '@nestjs/common';
 import type { ValidationIssue } from '../common/validation/validation-issue.js';
 
 export interface RequestContext {
@@ -28,7 +28,8 @@ export function currentRequestContext(): RequestContext | undefined {
  * Gives every request an id (the caller's X-Request-Id when it is 1-128 visible ASCII characters),
  * echoes it, and logs one line when the response is finished or the client goes away.
  */
-export function requestContextMiddleware(logger: LoggerService) {
+export function requestContextMiddleware(logger: ConsoleLogger) {
+  const logsRequests = logger.isLevelEnabled('log');
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.headers['x-request-id'];
     const requestId =
@@ -37,18 +38,18 @@ export function requestContextMiddleware(logger: LoggerService) {
         : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
 
-    const started = process.hrtime.bigint();
-    const path = requestPath(req);
-    let logged = false;
-    const logLine = () => {
-      if (logged) return;
-      logged = true;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const status = res.writableFinished ? String(res.statusCode) : 'aborted';
-      logger.log(`${req.method} ${path} ${status} ${ms.toFixed(1)}ms rid=${requestId}`, 'HTTP');
-    };
-    res.once('finish', logLine);
-    res.once('close', logLine);
+    if (logsRequests) {
+      const started = process.hrtime.bigint();
+      // 'close' comes once per response: after 'finish', or when the client went away first.
+      res.once('close', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+        logger.log(
+          `${req.method} ${requestPath(req)} ${status} ${ms.toFixed(1)}ms rid=${requestId}`,
+          'HTTP',
+        );
+      });
+    }
 
     storage.run({ requestId }, next);
   };

@@ -4,6 +4,7 @@ import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
 import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/errors.js';
+import { ReadCaches, type ReadCache } from '../database/read-cache.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../http/api-error.js';
 import { normalizeEmail, normalizeUsername } from './dto/credential-fields.js';
@@ -15,6 +16,9 @@ export const USERNAME_TAKEN = 'Username already registered';
 export const EMAIL_TAKEN = 'Email already registered';
 export const USER_NOT_FOUND = 'User not found';
 
+/** Users signed in at once, more or less: each is a few hundred bytes. */
+const SIGNED_IN_CACHE_ENTRIES = 1000;
+
 export interface NewUser {
   username: string;
   email: string;
@@ -23,15 +27,33 @@ export interface NewUser {
 
 @Injectable()
 export class UsersService {
+  private readonly signedIn: ReadCache<Readonly<User>> | null;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly transactions: TransactionRunner,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
-  ) {}
+    caches: ReadCaches,
+  ) {
+    this.signedIn = caches.create({ maxEntries: SIGNED_IN_CACHE_ENTRIES });
+  }
 
   findById(id: number): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /**
+   * The user an access token names, asked on every authenticated request: from memory until the
+   * next write. The entity is shared between requests, hence frozen.
+   */
+  async findSignedIn(id: number): Promise<Readonly<User> | null> {
+    if (!this.signedIn) return this.findById(id);
+    const user = await this.signedIn.getOrLoad(String(id), async () => {
+      const found = await this.findById(id);
+      return found ? Object.freeze(found) : undefined;
+    });
+    return user ?? null;
   }
 
   async getById(id: number): Promise<User> {

@@ -9,6 +9,7 @@ import {
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
+import { CachedResponse } from '../http/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import type { User } from '../users/entities/user.entity.js';
 import {
@@ -48,6 +49,7 @@ export class WeeksController {
   ) {}
 
   @Get()
+  @CachedResponse()
   @ApiOperation({ summary: "Everyone's weeks, newest first" })
   @ApiOkResponse({ type: WeekPageDto })
   @ApiErrorResponses(401, 422)
@@ -74,6 +76,7 @@ export class WeeksController {
   }
 
   @Get(':week_id')
+  @CachedResponse()
   @ApiOperation({ summary: 'A week with its movies and albums' })
   @ApiOkResponse({ type: WeekDetailDto })
   @ApiErrorResponses(401, 404, 422)

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
+import { DataVersion } from '../../src/database/data-version.js';
 import { APP_OPTIONS, configureApp } from '../../src/http/configure-app.js';
 
 /** Settings every e2e app starts from: in-memory SQLite, cheap bcrypt, no upstream keys. */
@@ -50,4 +51,17 @@ export async function createTestApp(
   } finally {
     process.env = previous;
   }
+}
+
+/**
+ * A change made directly in the database, as an operator would. The read caches learn of it at
+ * once here; in production they would within READ_CACHE_TTL (test/read-cache.e2e-spec.ts).
+ */
+export async function writeOutsideApi<T>(
+  t: TestApp,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
+  const result = await work(t.dataSource);
+  t.app.get(DataVersion).advance();
+  return result;
 }

@@ -1,0 +1,88 @@
+import { DataVersion } from './data-version.js';
+import { ReadCache } from './read-cache.js';
+
+describe(ReadCache.name, () => {
+  let version: DataVersion;
+  let now: number;
+  const cache = (maxEntries = 10, extra: { maxWeight?: number } = {}) =>
+    new ReadCache<string>(
+      version,
+      { maxEntries, ttlMs: 1000, weigh: (value) => value.length, ...extra },
+      () => now,
+    );
+
+  beforeEach(() => {
+    version = new DataVersion();
+    now = 0;
+  });
+
+  it('keeps a value until the data version moves, then drops everything', () => {
+    const reads = cache();
+    reads.set('a', 'A', version.current);
+    reads.set('b', 'B', version.current);
+    expect(reads.get('a')).toBe('A');
+    version.advance();
+    expect(reads.get('a')).toBeUndefined();
+    expect(reads.size).toBe(0);
+  });
+
+  it('does not keep a value read before a write that ended while it was being read', () => {
+    const reads = cache();
+    const readAt = version.current;
+    version.advance();
+    reads.set('a', 'read across a write', readAt);
+    expect(reads.get('a')).toBeUndefined();
+  });
+
+  it('forgets a value after its TTL', () => {
+    const reads = cache();
+    reads.set('a', 'A', version.current);
+    now = 999;
+    expect(reads.get('a')).toBe('A');
+    now = 1000;
+    expect(reads.get('a')).toBeUndefined();
+  });
+
+  it('evicts the least recently used beyond maxEntries', () => {
+    const reads = cache(2);
+    reads.set('a', 'A', version.current);
+    reads.set('b', 'B', version.current);
+    reads.get('a');
+    reads.set('c', 'C', version.current);
+    expect([reads.get('a'), reads.get('b'), reads.get('c')]).toEqual(['A', undefined, 'C']);
+  });
+
+  it('evicts by weight, and never keeps a value heavier than the whole budget', () => {
+    const reads = cache(10, { maxWeight: 5 });
+    reads.set('a', 'aaa', version.current);
+    reads.set('b', 'bb', version.current);
+    reads.set('c', 'c', version.current);
+    expect([reads.get('a'), reads.get('b'), reads.get('c')]).toEqual([undefined, 'bb', 'c']);
+    reads.set('huge', 'xxxxxx', version.current);
+    expect(reads.get('huge')).toBeUndefined();
+    expect(reads.get('b')).toBe('bb');
+  });
+
+  it('getOrLoad loads once, keeps the value, and never keeps undefined', async () => {
+    const reads = cache();
+    let loads = 0;
+    const load = () => {
+      loads += 1;
+      return Promise.resolve('loaded');
+    };
+    expect(await reads.getOrLoad('a', load)).toBe('loaded');
+    expect(await reads.getOrLoad('a', load)).toBe('loaded');
+    expect(loads).toBe(1);
+    expect(await reads.getOrLoad('missing', () => Promise.resolve(undefined))).toBeUndefined();
+    expect(reads.size).toBe(1);
+  });
+
+  it('getOrLoad does not keep what it loaded while a write ended', async () => {
+    const reads = cache();
+    await reads.getOrLoad('a', () => {
+      version.advance();
+      return Promise.resolve('stale');
+    });
+    expect(reads.get('a')).toBeUndefined();
+  });
+});

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import {
+  Injectable,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { map, of, type Observable } from 'rxjs';
+import { DataVersion } from '../database/data-version.js';
+import { ReadCaches, type ReadCache } from '../database/read-cache.js';
+
+/** A serialized 200 answer and its validator. */
+interface CachedBody {
+  json: string;
+  etag: string;
+}
+
+const MAX_ENTRIES = 2000;
+/** About this many characters of JSON in all: a few thousand pages, a few MB. */
+const MAX_CHARACTERS = 4_000_000;
+
+/** The JSON answers of the routes marked @CachedResponse(), shared by every module. */
+@Injectable()
+export class ResponseCache {
+  private readonly cache: ReadCache<CachedBody> | null;
+
+  constructor(
+    caches: ReadCaches,
+    private readonly dataVersion: DataVersion,
+  ) {
+    this.cache = caches.create({
+      maxEntries: MAX_ENTRIES,
+      maxWeight: MAX_CHARACTERS,
+      weigh: (body) => body.json.length,
+    });
+  }
+
+  get enabled(): boolean {
+    return this.cache !== null;
+  }
+
+  get version(): number {
+    return this.dataVersion.current;
+  }
+
+  get(key: string): CachedBody | undefined {
+    return this.cache?.get(key);
+  }
+
+  set(key: string, body: CachedBody, readAt: number): void {
+    this.cache?.set(key, body, readAt);
+  }
+}
+
+/**
+ * Answers a GET from the ResponseCache until the next write. It sits after the guards, so every
+ * request is still authenticated, and the answer must depend on nothing but the URL (not on who
+ * asks). Errors are never cached: they pass straight through.
+ */
+@Injectable()
+export class ResponseCacheInterceptor implements NestInterceptor {
+  constructor(private readonly responses: ResponseCache) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.responses.enabled) return next.handle();
+    const http = context.switchToHttp();
+    const key = http.getRequest<Request>().originalUrl;
+    const response = http.getResponse<Response>();
+
+    const cached = this.responses.get(key);
+    if (cached) return of(reply(response, cached));
+
+    const readAt = this.responses.version;
+    return next.handle().pipe(
+      map((value: unknown) => {
+        const body = serialize(value);
+        this.responses.set(key, body, readAt);
+        return reply(response, body);
+      }),
+    );
+  }
+}
+
+/** Marks a GET route whose answer depends only on its URL and the stored data. */
+export const CachedResponse = () => UseInterceptors(ResponseCacheInterceptor);
+
+function serialize(value: unknown): CachedBody {
+  const json = JSON.stringify(value);
+  // Express's own weak ETag format, computed once per cached body instead of on every reply.
+  const hash = createHash('sha1').update(json, 'utf8').digest('base64').slice(0, 27);
+  return { json, etag: `W/"${Buffer.byteLength(json, 'utf8').toString(16)}-${hash}"` };
+}
+
+/** Express sends a string as is once the Content-Type is set, and skips hashing once ETag is. */
+function reply(response: Response, body: CachedBody): string {
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('ETag', body.etag);
+  return body.json;
+}
