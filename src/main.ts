@@ -7,10 +7,15 @@ import { AppModule } from './app.module.js';
 import { InvalidConfigError, type Configuration } from './config/configuration.js';
 import { pinTimezoneToUtc } from './config/env.js';
 import { APP_OPTIONS, configureApp } from './http/configure-app.js';
+import { ExpressHttpAdapter } from './http/express-http-adapter.js';
 
 async function bootstrap(): Promise<void> {
   pinTimezoneToUtc();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, APP_OPTIONS);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule,
+    new ExpressHttpAdapter(),
+    APP_OPTIONS,
+  );
   configureApp(app);
   const { port } = app.get<ConfigService<Configuration, true>>(ConfigService).get('app', {
     infer: true,

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { DataVersion } from '../../src/database/data-version.js';
 import { APP_OPTIONS, configureApp } from '../../src/http/configure-app.js';
+import { ExpressHttpAdapter } from '../../src/http/express-http-adapter.js';
 
 /** Settings every e2e app starts from: in-memory SQLite, cheap bcrypt, no upstream keys. */
 export const TEST_ENV: Record<string, string> = {
@@ -39,7 +40,10 @@ export async function createTestApp(
   }
   try {
     const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule] })).compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS);
+    const app = moduleRef.createNestApplication<NestExpressApplication>(
+      new ExpressHttpAdapter(),
+      APP_OPTIONS,
+    );
     configureApp(app);
     await app.init();
     return {
