@@ -10,7 +10,8 @@
  * (by requests/s) is kept, with that run's p50/p99. Each figure is printed next to its target with
  * MET/MISSED. It reports; it never fails a build.
  *
- * Env: BENCH_SECONDS (default 5), BENCH_WARMUP_SECONDS (default 2), BENCH_CONNECTIONS (default 50).
+ * Env: BENCH_SECONDS (default 5), BENCH_WARMUP_SECONDS (default 2), BENCH_CONNECTIONS (default 50),
+ * BENCH_READ_CACHE_TTL (the app's READ_CACHE_TTL; unset: the app's default, 0: the uncached reads).
  * Only 127.0.0.1 is ever contacted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -53,6 +54,7 @@ const positive = (name: string, fallback: number): number => {
 const SECONDS = positive('BENCH_SECONDS', 5);
 const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 2);
 const CONNECTIONS = Math.round(positive('BENCH_CONNECTIONS', 50));
+const READ_CACHE_TTL = process.env.BENCH_READ_CACHE_TTL;
 const HOST = '127.0.0.1';
 const SECRET_KEY = 'reads-bench-secret-key-3f9c1a7e5b2d4c6e8a0b';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -422,8 +424,8 @@ const started = performance.now();
 
 try {
   console.log(
-    `Reads benchmark (issue #4): app (node dist/src/main.js, NODE_ENV=production) vs reference ` +
-      `(node:http + better-sqlite3)\n` +
+    `Reads benchmark (issue #4): app (node dist/src/main.js, NODE_ENV=production, READ_CACHE_TTL ` +
+      `${READ_CACHE_TTL ?? 'default'}) vs reference (node:http + better-sqlite3)\n` +
       `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per run, ${WARMUP_SECONDS} s warm-up per ` +
       `server and endpoint; runs alternate app, ref, app, ref and the better run of each server ` +
       `(by req/s) is kept, with that run's p50/p99.\n`,
@@ -452,6 +454,7 @@ try {
       SECRET_KEY,
       LOG_LEVEL: 'error',
       THROTTLE_LIMIT: '0',
+      ...(READ_CACHE_TTL === undefined ? {} : { READ_CACHE_TTL }),
     });
     const ref = start('reference', REF_MAIN, {
       REF_DATABASE: seed.file,
