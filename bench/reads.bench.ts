@@ -59,6 +59,12 @@ const HOST = '127.0.0.1';
 const SECRET_KEY = 'reads-bench-secret-key-3f9c1a7e5b2d4c6e8a0b';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_MAIN = join(ROOT, 'dist/src/main.js');
+/** The Node flags `npm start` gives the app (package.json), so the bench measures what runs. */
+const APP_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 const REF_MAIN = fileURLToPath(new URL('./reference-server.js', import.meta.url));
 
 const TARGET_RPS_RATIO = 0.5;
@@ -130,10 +136,10 @@ class Child {
 
 const children = new Set<Child>();
 
-function start(name: string, script: string, env: Record<string, string>): Child {
+function start(name: string, args: string[], env: Record<string, string>): Child {
   const child = new Child(
     name,
-    spawn(process.execPath, [script], {
+    spawn(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'production', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -424,7 +430,8 @@ const started = performance.now();
 
 try {
   console.log(
-    `Reads benchmark (issue #4): app (node dist/src/main.js, NODE_ENV=production, READ_CACHE_TTL ` +
+    `Reads benchmark (issue #4): app (node ${[...APP_NODE_FLAGS, 'dist/src/main.js'].join(' ')}, ` +
+      `NODE_ENV=production, READ_CACHE_TTL ` +
       `${READ_CACHE_TTL ?? 'default'}) vs reference (node:http + better-sqlite3)\n` +
       `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per run, ${WARMUP_SECONDS} s warm-up per ` +
       `server and endpoint; runs alternate app, ref, app, ref and the better run of each server ` +
@@ -448,7 +455,7 @@ try {
     const [appPort, refPort] = [await freePort(), await freePort()];
     const appUrl = `http://${HOST}:${appPort}`;
     const refUrl = `http://${HOST}:${refPort}`;
-    const app = start('app', APP_MAIN, {
+    const app = start('app', [...APP_NODE_FLAGS, APP_MAIN], {
       DATABASE_URL: seed.file,
       PORT: String(appPort),
       SECRET_KEY,
@@ -456,7 +463,7 @@ try {
       THROTTLE_LIMIT: '0',
       ...(READ_CACHE_TTL === undefined ? {} : { READ_CACHE_TTL }),
     });
-    const ref = start('reference', REF_MAIN, {
+    const ref = start('reference', [REF_MAIN], {
       REF_DATABASE: seed.file,
       PORT: String(refPort),
       SECRET_KEY,

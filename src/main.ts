@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -10,18 +9,7 @@ import { pinTimezoneToUtc } from './config/env.js';
 import { APP_OPTIONS, configureApp } from './http/configure-app.js';
 import { ExpressHttpAdapter } from './http/express-http-adapter.js';
 
-/**
- * V8 lets the old generation grow to up to 4× what the last full GC kept before it collects again.
- * Our live heap is about 40 MB, but what a busy server promotes is nearly all garbage, so resident
- * memory climbed past 200 MB under load. Collecting at 1.5× keeps it near 160 MB at the same
- * throughput (bench:reads; README). The flag is read at every full GC, so setting it here works.
- */
-function limitOldGenerationGrowth(): void {
-  setFlagsFromString('--heap-growing-percent=50');
-}
-
 async function bootstrap(): Promise<void> {
-  limitOldGenerationGrowth();
   pinTimezoneToUtc();
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule,

@@ -63,6 +63,23 @@ describe(ReadCache.name, () => {
     expect(reads.get('b')).toBe('bb');
   });
 
+  it('can weigh keys too', () => {
+    const reads = new ReadCache<string>(
+      version,
+      {
+        maxEntries: 10,
+        ttlMs: 1000,
+        maxWeight: 10,
+        weigh: (value, key) => key.length + value.length,
+      },
+      () => now,
+    );
+    reads.set('a'.repeat(6), 'xx', version.current);
+    reads.set('b'.repeat(6), 'xx', version.current);
+    expect(reads.get('a'.repeat(6))).toBeUndefined();
+    expect(reads.get('b'.repeat(6))).toBe('xx');
+  });
+
   it('getOrLoad loads once, keeps the value, and never keeps undefined', async () => {
     const reads = cache();
     let loads = 0;

@@ -8,9 +8,9 @@ export interface ReadCacheLimits<V> {
   maxEntries: number;
   /** Bounds how late a change made outside the API (directly in the database) shows. */
   ttlMs: number;
-  /** With `weigh`: the most the entries may weigh together (e.g. bytes). */
+  /** With `weigh`: the most the entries may weigh together (e.g. characters). */
   maxWeight?: number;
-  weigh?: (value: V) => number;
+  weigh?: (value: V, key: string) => number;
 }
 
 interface Entry<V> {
@@ -61,7 +61,7 @@ export class ReadCache<V> {
   set(key: string, value: V, readAt: number): void {
     this.dropIfStale();
     if (readAt !== this.version) return;
-    const weight = this.weightOf(value);
+    const weight = this.weightOf(value, key);
     if (weight > (this.limits.maxWeight ?? Infinity)) return;
     this.delete(key);
     this.entries.set(key, { value, expiresAt: this.now() + this.limits.ttlMs });
@@ -88,11 +88,11 @@ export class ReadCache<V> {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
-    this.weight -= this.weightOf(entry.value);
+    this.weight -= this.weightOf(entry.value, key);
   }
 
-  private weightOf(value: V): number {
-    return this.limits.weigh?.(value) ?? 0;
+  private weightOf(value: V, key: string): number {
+    return this.limits.weigh?.(value, key) ?? 0;
   }
 
   private dropIfStale(): void {
@@ -116,10 +116,12 @@ export class ReadCaches {
     this.ttlMs = config.get('app', { infer: true }).readCacheTtlMs;
   }
 
-  create<V>(limits: Omit<ReadCacheLimits<V>, 'ttlMs'>): ReadCache<V> | null {
+  /** `maxTtlMs` shortens READ_CACHE_TTL for values that must not lag long behind the database. */
+  create<V>(
+    limits: Omit<ReadCacheLimits<V>, 'ttlMs'> & { maxTtlMs?: number },
+  ): ReadCache<V> | null {
     if (this.ttlMs === 0) return null;
-    return new ReadCache(this.dataVersion, { ...limits, ttlMs: this.ttlMs }, () =>
-      this.clock.now().getTime(),
-    );
+    const ttlMs = Math.min(this.ttlMs, limits.maxTtlMs ?? Infinity);
+    return new ReadCache(this.dataVersion, { ...limits, ttlMs }, () => this.clock.now().getTime());
   }
 }

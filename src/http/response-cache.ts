@@ -18,7 +18,10 @@ interface CachedBody {
 }
 
 const MAX_ENTRIES = 2000;
-/** About this many characters of JSON in all: a few thousand pages, a few MB. */
+/**
+ * About this many characters of URL and JSON in all, a few MB. URLs count: unknown query parameters
+ * are ignored (contract §1.2), so anyone signed in can make up new 16 KB keys for one page.
+ */
 const MAX_CHARACTERS = 4_000_000;
 
 /** The JSON answers of the routes marked @CachedResponse(), shared by every module. */
@@ -33,7 +36,7 @@ export class ResponseCache {
     this.cache = caches.create({
       maxEntries: MAX_ENTRIES,
       maxWeight: MAX_CHARACTERS,
-      weigh: (body) => body.json.length,
+      weigh: (body, url) => url.length + body.json.length,
     });
   }
 

@@ -18,6 +18,11 @@ export const USER_NOT_FOUND = 'User not found';
 
 /** Users signed in at once, more or less: each is a few hundred bytes. */
 const SIGNED_IN_CACHE_ENTRIES = 1000;
+/**
+ * The API cannot deactivate or delete a user, so that is always done in the database directly:
+ * a token must stop working within a second of it, whatever READ_CACHE_TTL is (contract §3.6).
+ */
+const SIGNED_IN_MAX_TTL_MS = 1000;
 
 export interface NewUser {
   username: string;
@@ -36,7 +41,10 @@ export class UsersService {
     private readonly clock: Clock,
     caches: ReadCaches,
   ) {
-    this.signedIn = caches.create({ maxEntries: SIGNED_IN_CACHE_ENTRIES });
+    this.signedIn = caches.create({
+      maxEntries: SIGNED_IN_CACHE_ENTRIES,
+      maxTtlMs: SIGNED_IN_MAX_TTL_MS,
+    });
   }
 
   findById(id: number): Promise<User | null> {
@@ -45,14 +53,15 @@ export class UsersService {
 
   /**
    * The user an access token names, asked on every authenticated request: from memory until the
-   * next write. The entity is shared between requests, hence frozen.
+   * next write, for at most a second. The entity may be shared between requests, hence frozen
+   * (always, so that a handler mutating it fails in every test, not only with the cache on).
    */
   async findSignedIn(id: number): Promise<Readonly<User> | null> {
-    if (!this.signedIn) return this.findById(id);
-    const user = await this.signedIn.getOrLoad(String(id), async () => {
+    const load = async () => {
       const found = await this.findById(id);
       return found ? Object.freeze(found) : undefined;
-    });
+    };
+    const user = this.signedIn ? await this.signedIn.getOrLoad(String(id), load) : await load();
     return user ?? null;
   }
 
