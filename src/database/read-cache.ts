@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../common/clock.js';
+import { TtlLruCache } from '../common/ttl-lru-cache.js';
 import type { Configuration } from '../config/configuration.js';
 import { DataVersion } from './data-version.js';
 
@@ -13,25 +14,21 @@ export interface ReadCacheLimits<V> {
   weigh?: (value: V, key: string) => number;
 }
 
-interface Entry<V> {
-  value: V;
-  expiresAt: number;
-}
-
 /**
- * A bounded, least-recently-used map of values read from the database, valid for one DataVersion.
- * When the version moves, every entry is stale and they all go at once.
+ * A TtlLruCache of values read from the database, valid for one DataVersion. When the version
+ * moves, every entry is stale and they all go at once.
  */
 export class ReadCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+  private readonly entries: TtlLruCache<V>;
   private version: number;
-  private weight = 0;
 
   constructor(
     private readonly dataVersion: DataVersion,
-    private readonly limits: ReadCacheLimits<V>,
-    private readonly now: () => number,
+    { maxEntries, ttlMs, maxWeight, weigh }: ReadCacheLimits<V>,
+    now: () => number,
   ) {
+    const weightLimit = weigh ? { max: maxWeight ?? Infinity, of: weigh } : undefined;
+    this.entries = new TtlLruCache(maxEntries, ttlMs, now, weightLimit);
     this.version = dataVersion.current;
   }
 
@@ -42,16 +39,7 @@ export class ReadCache<V> {
 
   get(key: string): V | undefined {
     this.dropIfStale();
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.delete(key);
-      return undefined;
-    }
-    // Re-inserting keeps the Map in order of last use, oldest first.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    return this.entries.get(key)?.value;
   }
 
   /**
@@ -60,18 +48,7 @@ export class ReadCache<V> {
    */
   set(key: string, value: V, readAt: number): void {
     this.dropIfStale();
-    if (readAt !== this.version) return;
-    const weight = this.weightOf(value, key);
-    if (weight > (this.limits.maxWeight ?? Infinity)) return;
-    this.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + this.limits.ttlMs });
-    this.weight += weight;
-    while (
-      this.entries.size > this.limits.maxEntries ||
-      this.weight > (this.limits.maxWeight ?? Infinity)
-    ) {
-      this.delete(this.entries.keys().next().value as string);
-    }
+    if (readAt === this.version) this.entries.set(key, value);
   }
 
   /** The cached value, or `load()`'s, kept when it is not undefined. */
@@ -84,21 +61,9 @@ export class ReadCache<V> {
     return loaded;
   }
 
-  private delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return;
-    this.entries.delete(key);
-    this.weight -= this.weightOf(entry.value, key);
-  }
-
-  private weightOf(value: V, key: string): number {
-    return this.limits.weigh?.(value, key) ?? 0;
-  }
-
   private dropIfStale(): void {
     if (this.version === this.dataVersion.current) return;
     this.entries.clear();
-    this.weight = 0;
     this.version = this.dataVersion.current;
   }
 }

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock.js';
 import type { Configuration } from '../../config/configuration.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { SingleFlight } from './single-flight.js';
-import { TtlLruCache } from './ttl-lru-cache.js';
+import { TtlLruCache } from '../../common/ttl-lru-cache.js';
 
 export const MEMORY_CACHE_MAX_ENTRIES = 1000;
 
