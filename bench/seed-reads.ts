@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations/index.js';
-import { ENTITIES } from '../src/database/entities.js';
+import { ENTITIES } from '../src/entities.js';
 import type { SqliteConstructor } from './reference-server.js';
 
 export interface SeededReads {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { RefreshToken } from '../src/auth/entities/refresh-token.entity.js';
-import { Album } from '../src/catalog/entities/album.entity.js';
-import { Movie } from '../src/catalog/entities/movie.entity.js';
-import { ENTITIES } from '../src/database/entities.js';
+import { RefreshToken } from '../src/users/entities/refresh-token.entity.js';
+import { Album } from '../src/albums/entities/album.entity.js';
+import { Movie } from '../src/movies/entities/movie.entity.js';
+import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';

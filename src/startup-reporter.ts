@@ -7,6 +7,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { describeDatabase } from './config/database-url.js';
 import type { Configuration } from './config/configuration.js';
+import { redactApiKey } from './catalog/upstream/upstream-headers.js';
 
 /** One startup line (version, database, upstreams; never credentials) plus config warnings. */
 /** Also the line that says a shutdown completed (after in-flight requests and the database). */
@@ -31,8 +32,4 @@ export class StartupReporter implements OnApplicationBootstrap, OnApplicationShu
   onApplicationShutdown(signal?: string): void {
     this.logger.log(`Stopped${signal ? ` on ${signal}` : ''}`);
   }
-}
-
-export function redactApiKey(url: string): string {
-  return url.replace(/([?&]api_key=)[^&#]*/gi, '$1[redacted]');
 }

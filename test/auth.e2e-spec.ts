@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { RefreshToken } from '../src/auth/entities/refresh-token.entity.js';
+import { RefreshToken } from '../src/users/entities/refresh-token.entity.js';
 import { Clock } from '../src/common/clock.js';
 import { User } from '../src/users/entities/user.entity.js';
 import {

@@ -5,10 +5,10 @@
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../src/common/clock.js';
-import { MovieCast } from '../src/catalog/entities/movie-cast.entity.js';
-import { MovieCrew } from '../src/catalog/entities/movie-crew.entity.js';
-import { Movie } from '../src/catalog/entities/movie.entity.js';
-import { Person } from '../src/catalog/entities/person.entity.js';
+import { MovieCast } from '../src/movies/entities/movie-cast.entity.js';
+import { MovieCrew } from '../src/movies/entities/movie-crew.entity.js';
+import { Movie } from '../src/movies/entities/movie.entity.js';
+import { Person } from '../src/movies/entities/person.entity.js';
 import { FakeUpstream, type RecordedRequest } from './fake-upstream/fake-upstream.js';
 import {
   FAKE_TMDB_KEY,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import type { Album } from '../src/catalog/entities/album.entity.js';
-import type { Movie } from '../src/catalog/entities/movie.entity.js';
+import type { Album } from '../src/albums/entities/album.entity.js';
+import type { Movie } from '../src/movies/entities/movie.entity.js';
 import { User } from '../src/users/entities/user.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';

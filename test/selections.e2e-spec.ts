@@ -1,4 +1,4 @@
-import { Movie } from '../src/catalog/entities/movie.entity.js';
+import { Movie } from '../src/movies/entities/movie.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { MB } from './fake-upstream/fixtures/musicbrainz.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
-import { Album } from '../src/catalog/entities/album.entity.js';
-import { Movie } from '../src/catalog/entities/movie.entity.js';
+import { Album } from '../src/albums/entities/album.entity.js';
+import { Movie } from '../src/movies/entities/movie.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';

@@ -1,18 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AlbumCatalogService } from '../catalog/album-catalog.service.js';
+import { AlbumsService } from './albums.service.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
-import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
+import { CreditsQuery } from '../common/dto/credits-query.dto.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { CachedResponse } from '../http/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
-import { PageQuery } from '../weeks/dto/week-requests.dto.js';
-import {
-  AlbumSelectionsPageDto,
-  toAlbumRef,
-  toSelectionsPage,
-} from '../weeks/dto/week-responses.dto.js';
-import { SelectionsService } from '../weeks/selections.service.js';
+import { PageQuery } from '../common/dto/page-query.dto.js';
+import { toSelectionsPage } from '../common/dto/selections-page.dto.js';
 import { MusicBrainzIdParams, SearchAlbumsQuery } from './dto/album-requests.dto.js';
 import {
   AlbumCreditsDto,
@@ -20,6 +15,8 @@ import {
   AlbumSearchPageDto,
   toAlbumCredits,
   toAlbumDetails,
+  toAlbumRef,
+  AlbumSelectionsPageDto,
   toAlbumSearchPage,
 } from './dto/album-responses.dto.js';
 
@@ -30,9 +27,8 @@ const UPSTREAM_ERRORS = [502, 503, 504];
 @Controller('albums')
 export class AlbumsController {
   constructor(
-    private readonly albums: AlbumCatalogService,
+    private readonly albums: AlbumsService,
     private readonly urls: CatalogUrls,
-    private readonly selectionsService: SelectionsService,
   ) {}
 
   @Get('search')
@@ -49,7 +45,7 @@ export class AlbumsController {
   @ApiOkResponse({ type: AlbumSelectionsPageDto })
   @ApiErrorResponses(401, 422)
   async selections(@Query() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
-    const selections = await this.selectionsService.albums(page, page_size);
+    const selections = await this.albums.selections(page, page_size);
     return toSelectionsPage(selections, page, page_size, (album) => toAlbumRef(album, this.urls));
   }
 

@@ -13,8 +13,8 @@ import { SelfUserDto, toSelfUser } from '../users/dto/user-responses.dto.js';
 import type { User } from '../users/entities/user.entity.js';
 import { LoginThrottleGuard } from './login-throttle.js';
 import { AuthService } from './auth.service.js';
-import { CurrentUser } from './decorators/current-user.decorator.js';
-import { Public } from './decorators/public.decorator.js';
+import { CurrentUser } from '../common/decorators/current-user.decorator.js';
+import { Public } from '../common/decorators/public.decorator.js';
 import { LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto } from './dto/auth.dto.js';
 
 @ApiTags('auth')

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../common/api-error.js';
 
 interface Window {
   count: number;

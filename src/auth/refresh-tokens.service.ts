@@ -7,7 +7,7 @@ import type { Configuration } from '../config/configuration.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { User } from '../users/entities/user.entity.js';
 import { invalidRefreshToken } from './auth-errors.js';
-import { RefreshToken } from './entities/refresh-token.entity.js';
+import { RefreshToken } from '../users/entities/refresh-token.entity.js';
 
 export type RotationOutcome = { ok: true; user: User; token: string } | { ok: false };
 

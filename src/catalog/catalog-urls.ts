@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Configuration, UpstreamConfig } from '../config/configuration.js';
-import type { Album } from './entities/album.entity.js';
+import type { CoverArtSource } from './catalog.types.js';
 
 /**
  * Builds public URLs from what we store: raw TMDB image paths and which cover art was found. Built
@@ -31,9 +31,11 @@ export class CatalogUrls {
     return `${this.settings.coverArtBaseUrl}/release/${musicbrainzId}/front`;
   }
 
-  coverArtUrl(
-    album: Pick<Album, 'musicbrainzId' | 'releaseGroupId' | 'coverArtSource'>,
-  ): string | null {
+  coverArtUrl(album: {
+    musicbrainzId: string;
+    releaseGroupId: string | null;
+    coverArtSource: CoverArtSource;
+  }): string | null {
     if (album.coverArtSource === 'release') return this.releaseCoverUrl(album.musicbrainzId);
     if (album.coverArtSource === 'release-group' && album.releaseGroupId !== null) {
       return `${this.settings.coverArtBaseUrl}/release-group/${album.releaseGroupId}/front`;

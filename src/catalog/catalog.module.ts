@@ -1,35 +1,24 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AlbumCatalogService } from './album-catalog.service.js';
 import { CatalogCache } from './cache/catalog-cache.js';
 import { CatalogUrls } from './catalog-urls.js';
 import { CoverArtClient } from './cover-art/cover-art.client.js';
-import { AlbumAlias } from './entities/album-alias.entity.js';
-import { AlbumArtist } from './entities/album-artist.entity.js';
-import { Album } from './entities/album.entity.js';
-import { MovieCast } from './entities/movie-cast.entity.js';
-import { MovieCrew } from './entities/movie-crew.entity.js';
-import { Movie } from './entities/movie.entity.js';
-import { MovieCatalogService } from './movie-catalog.service.js';
 import { MusicBrainzClient } from './musicbrainz/musicbrainz.client.js';
 import { TmdbClient } from './tmdb/tmdb.client.js';
 import { UpstreamHttp } from './upstream/upstream-http.js';
 
-/** Owns the upstream clients and the stored catalog; nothing else talks to an upstream. */
+/**
+ * The external providers: TMDB, MusicBrainz and the Cover Art Archive, behind one cache layer.
+ * Nothing else talks to an upstream; what is stored of their answers belongs to movies and albums.
+ */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Movie, MovieCast, MovieCrew, Album, AlbumAlias, AlbumArtist]),
-  ],
   providers: [
     UpstreamHttp,
     CatalogCache,
     TmdbClient,
     MusicBrainzClient,
     CoverArtClient,
-    MovieCatalogService,
-    AlbumCatalogService,
     CatalogUrls,
   ],
-  exports: [MovieCatalogService, AlbumCatalogService, CatalogUrls],
+  exports: [CatalogCache, TmdbClient, MusicBrainzClient, CoverArtClient, CatalogUrls],
 })
 export class CatalogModule {}

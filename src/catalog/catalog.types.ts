@@ -94,3 +94,6 @@ export interface AlbumData {
   releaseGroupId: string | null;
   credits: ArtistCreditData[];
 }
+
+/** Which front cover the Cover Art Archive had when we last looked (upstream.md §4.2). */
+export type CoverArtSource = 'release' | 'release-group' | 'none';

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { IN_MEMORY, type DatabaseConfig } from '../config/database-url.js';
-import { ENTITIES } from './entities.js';
 
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -11,9 +10,12 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * The one description of our database, used by the app and by the TypeORM CLI (ormconfig.ts).
  * The schema comes from migrations only, never `synchronize`.
  */
-export function buildDataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+export function buildDataSourceOptions(
+  database: DatabaseConfig,
+  entities: DataSourceOptions['entities'] = [],
+): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     synchronize: false,
     logging: false,

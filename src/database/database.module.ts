@@ -14,6 +14,8 @@ import { TransactionRunner } from './transaction-runner.js';
       inject: [ConfigService],
       useFactory: (config: ConfigService<Configuration, true>) => ({
         ...buildDataSourceOptions(config.get('database', { infer: true })),
+        // Each feature module registers its own entities with TypeOrmModule.forFeature.
+        autoLoadEntities: true,
         migrationsRun: true,
       }),
     }),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../common/api-error.js';
 import { APP_VERSION } from '../version.js';
 
 export const READINESS_TIMEOUT_MS = 2000;

@@ -7,7 +7,7 @@ import {
   type LoggerService,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../common/api-error.js';
 import { sendError, type ErrorBody } from './error-response.js';
 import { currentRequestContext, requestPath } from './request-context.js';
 import type { RouteTable } from './route-table.js';

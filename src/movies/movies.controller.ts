@@ -1,18 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
-import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
-import { MovieCatalogService } from '../catalog/movie-catalog.service.js';
+import { CreditsQuery } from '../common/dto/credits-query.dto.js';
+import { MoviesService } from './movies.service.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { CachedResponse } from '../http/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
-import { PageQuery } from '../weeks/dto/week-requests.dto.js';
-import {
-  MovieSelectionsPageDto,
-  toMovieRef,
-  toSelectionsPage,
-} from '../weeks/dto/week-responses.dto.js';
-import { SelectionsService } from '../weeks/selections.service.js';
+import { PageQuery } from '../common/dto/page-query.dto.js';
+import { toSelectionsPage } from '../common/dto/selections-page.dto.js';
 import { SearchMoviesQuery, TmdbIdParams } from './dto/movie-requests.dto.js';
 import {
   MovieCreditsDto,
@@ -20,6 +15,8 @@ import {
   MovieSearchPageDto,
   toMovieCredits,
   toMovieDetails,
+  toMovieRef,
+  MovieSelectionsPageDto,
   toMovieSearchPage,
 } from './dto/movie-responses.dto.js';
 
@@ -30,9 +27,8 @@ const UPSTREAM_ERRORS = [502, 503, 504];
 @Controller('movies')
 export class MoviesController {
   constructor(
-    private readonly movies: MovieCatalogService,
+    private readonly movies: MoviesService,
     private readonly urls: CatalogUrls,
-    private readonly selectionsService: SelectionsService,
   ) {}
 
   @Get('search')
@@ -49,7 +45,7 @@ export class MoviesController {
   @ApiOkResponse({ type: MovieSelectionsPageDto })
   @ApiErrorResponses(401, 422)
   async selections(@Query() { page, page_size }: PageQuery): Promise<MovieSelectionsPageDto> {
-    const selections = await this.selectionsService.movies(page, page_size);
+    const selections = await this.movies.selections(page, page_size);
     return toSelectionsPage(selections, page, page_size, toMovieRef);
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { ApiAuth } from '../http/swagger.js';
 import { UpdateUserDto, UserIdParams } from './dto/update-user.dto.js';

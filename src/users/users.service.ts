@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
-import { RefreshToken } from '../auth/entities/refresh-token.entity.js';
+import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { ReadCaches, type ReadCache } from '../database/read-cache.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../common/api-error.js';
 import { normalizeEmail, normalizeUsername } from './dto/credential-fields.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import { User } from './entities/user.entity.js';

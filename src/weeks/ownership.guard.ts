@@ -11,7 +11,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { Repository } from 'typeorm';
 import { validateRequestArguments } from '../common/validation/validate-arguments.js';
-import { ApiError, RequestValidationError } from '../http/api-error.js';
+import { ApiError, RequestValidationError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
 import { Week } from './entities/week.entity.js';
 import { checkWeekAccess, WEEK_NOT_FOUND, type WeekAction } from './week-access.js';

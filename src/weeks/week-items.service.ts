@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { AlbumCatalogService } from '../catalog/album-catalog.service.js';
-import type { Album } from '../catalog/entities/album.entity.js';
-import type { Movie } from '../catalog/entities/movie.entity.js';
-import { MovieCatalogService } from '../catalog/movie-catalog.service.js';
+import { AlbumsService } from '../albums/albums.service.js';
+import type { Album } from '../albums/entities/album.entity.js';
+import type { Movie } from '../movies/entities/movie.entity.js';
+import { MoviesService } from '../movies/movies.service.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
 import { WeekAlbum } from './entities/week-album.entity.js';
 import { WeekMovie } from './entities/week-movie.entity.js';
@@ -39,8 +39,8 @@ const ALBUM_SLOTS: SlotTable = { entity: WeekAlbum, itemColumn: 'albumId', noun:
 @Injectable()
 export class WeekItemsService {
   constructor(
-    private readonly movieCatalog: MovieCatalogService,
-    private readonly albumCatalog: AlbumCatalogService,
+    private readonly movies: MoviesService,
+    private readonly albums: AlbumsService,
     private readonly transactions: TransactionRunner,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -48,13 +48,13 @@ export class WeekItemsService {
 
   async addMovie(weekId: number, user: User, tmdbId: number, position: number) {
     await this.assertSlotFree(this.dataSource.manager, MOVIE_SLOTS, weekId, position, null);
-    const movie: Movie = await this.movieCatalog.storedOrFetched(tmdbId);
+    const movie: Movie = await this.movies.storedOrFetched(tmdbId);
     const slot = await this.insert(MOVIE_SLOTS, weekId, user, position, movie.id);
     return { ...slot, movie };
   }
 
   async addAlbum(weekId: number, user: User, musicbrainzId: string, position: number) {
-    const known = await this.albumCatalog.findStored(musicbrainzId);
+    const known = await this.albums.findStored(musicbrainzId);
     await this.assertSlotFree(
       this.dataSource.manager,
       ALBUM_SLOTS,
@@ -63,7 +63,7 @@ export class WeekItemsService {
       known?.id ?? null,
     );
     // Checked again after the lookup: an old (merged) id may turn out to be an album already here.
-    const album: Album = known ?? (await this.albumCatalog.storedOrFetched(musicbrainzId));
+    const album: Album = known ?? (await this.albums.storedOrFetched(musicbrainzId));
     const slot = await this.insert(ALBUM_SLOTS, weekId, user, position, album.id);
     return { ...slot, album };
   }

@@ -6,8 +6,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
+import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
+import { toAlbumRef } from '../albums/dto/album-responses.dto.js';
+import { toMovieRef } from '../movies/dto/movie-responses.dto.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { CachedResponse } from '../http/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
@@ -24,8 +26,6 @@ import {
 import {
   AddedAlbumDto,
   AddedMovieDto,
-  toAlbumRef,
-  toMovieRef,
   toWeek,
   toWeekDetail,
   WeekDetailDto,

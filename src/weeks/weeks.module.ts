@@ -1,19 +1,24 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlbumsModule } from '../albums/albums.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { MoviesModule } from '../movies/movies.module.js';
 import { WeekAlbum } from './entities/week-album.entity.js';
 import { WeekMovie } from './entities/week-movie.entity.js';
 import { Week } from './entities/week.entity.js';
 import { OwnershipGuard } from './ownership.guard.js';
-import { SelectionsService } from './selections.service.js';
 import { WeekItemsService } from './week-items.service.js';
 import { WeeksController } from './weeks.controller.js';
 import { WeeksService } from './weeks.service.js';
 
 @Module({
-  imports: [CatalogModule, TypeOrmModule.forFeature([Week, WeekMovie, WeekAlbum])],
+  imports: [
+    CatalogModule,
+    MoviesModule,
+    AlbumsModule,
+    TypeOrmModule.forFeature([Week, WeekMovie, WeekAlbum]),
+  ],
   controllers: [WeeksController],
-  providers: [WeeksService, WeekItemsService, SelectionsService, OwnershipGuard],
-  exports: [SelectionsService],
+  providers: [WeeksService, WeekItemsService, OwnershipGuard],
 })
 export class WeeksModule {}

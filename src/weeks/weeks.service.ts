@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
 import type { CreateWeekDto, ListWeeksQuery, UpdateWeekDto } from './dto/week-requests.dto.js';
 import { WeekAlbum } from './entities/week-album.entity.js';

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import request, { type Response } from 'supertest';
 import type { DataSource } from 'typeorm';
-import { AlbumAlias } from '../../src/catalog/entities/album-alias.entity.js';
-import { Album } from '../../src/catalog/entities/album.entity.js';
-import { Movie } from '../../src/catalog/entities/movie.entity.js';
+import { AlbumAlias } from '../../src/albums/entities/album-alias.entity.js';
+import { Album } from '../../src/albums/entities/album.entity.js';
+import { Movie } from '../../src/movies/entities/movie.entity.js';
 import { Clock } from '../../src/common/clock.js';
 import { WeekAlbum } from '../../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../../src/weeks/entities/week-movie.entity.js';

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SelectionDto } from '../../common/dto/selections-page.dto.js';
 import type { AlbumSearchPage } from '../../catalog/catalog.types.js';
 import type { CatalogUrls } from '../../catalog/catalog-urls.js';
-import type { AlbumArtist } from '../../catalog/entities/album-artist.entity.js';
-import type { Album } from '../../catalog/entities/album.entity.js';
+import type { AlbumArtist } from '../entities/album-artist.entity.js';
+import type { Album } from '../entities/album.entity.js';
 
 export class AlbumSearchResultDto {
   @ApiProperty({ format: 'uuid' }) musicbrainz_id: string;
@@ -103,5 +104,38 @@ export function toAlbumCredits(credits: AlbumArtist[]): AlbumCreditsDto {
       join_phrase: credit.joinPhrase,
       order: credit.creditOrder,
     })),
+  };
+}
+
+export class AlbumRefDto {
+  @ApiProperty({ type: 'integer', description: 'Our catalog id' }) id: number;
+  @ApiProperty({ format: 'uuid' }) musicbrainz_id: string;
+  @ApiProperty() title: string;
+  @ApiProperty() artist: string;
+  @ApiProperty({ type: String, nullable: true }) release_date: string | null;
+  @ApiProperty({ type: String, nullable: true }) cover_art_url: string | null;
+  @ApiProperty({ format: 'date-time' }) cached_at: string;
+}
+
+export class AlbumSelectionsItemDto extends AlbumRefDto {
+  @ApiProperty({ type: [SelectionDto] }) selections: SelectionDto[];
+}
+
+export class AlbumSelectionsPageDto {
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) page: number;
+  @ApiProperty({ type: 'integer' }) page_size: number;
+  @ApiProperty({ type: [AlbumSelectionsItemDto] }) results: AlbumSelectionsItemDto[];
+}
+
+export function toAlbumRef(album: Album, urls: CatalogUrls): AlbumRefDto {
+  return {
+    id: album.id,
+    musicbrainz_id: album.musicbrainzId,
+    title: album.title,
+    artist: album.artist,
+    release_date: album.releaseDate,
+    cover_art_url: urls.coverArtUrl(album),
+    cached_at: album.cachedAt.toISOString(),
   };
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
-import { redactApiKey } from '../../startup-reporter.js';
 import { Cached, type CacheHost } from '../cache/cached.decorator.js';
 import { CatalogCache } from '../cache/catalog-cache.js';
 import type { MovieCreditsData, MovieData, MovieSearchPage } from '../catalog.types.js';
@@ -10,7 +9,7 @@ import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js
 import { RateLimiter } from '../upstream/rate-limiter.js';
 import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
-import { baseHeaders, withQuery } from '../upstream/upstream-headers.js';
+import { baseHeaders, redactApiKey, withQuery } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
 import { mapCredits, mapMovieDetails, mapSearchReply } from './tmdb.mapper.js';
 

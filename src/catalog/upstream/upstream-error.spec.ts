@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { ApiError } from '../../http/api-error.js';
+import { ApiError } from '../../common/api-error.js';
 import { UpstreamError, type CatalogName, type UpstreamFailure } from './upstream-error.js';
 
 describe(UpstreamError.name, () => {

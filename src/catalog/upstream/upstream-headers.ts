@@ -10,3 +10,8 @@ export function withQuery(url: string, params: Record<string, string | number | 
   }
   return `${url}?${query.toString()}`;
 }
+
+/** For logs: a v3 key travels in the URL, and no log line may carry it. */
+export function redactApiKey(url: string): string {
+  return url.replace(/([?&]api_key=)[^&#]*/gi, '$1[redacted]');
+}

@@ -1,5 +1,5 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
-import { RequestValidationError } from '../../http/api-error.js';
+import { RequestValidationError } from '../api-error.js';
 import { currentRequestContext } from '../../http/request-context.js';
 import { inLocationOrder, validateArgument } from './validate-arguments.js';
 import type { ValidationIssue } from './validation-issue.js';

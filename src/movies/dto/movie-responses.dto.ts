@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { MovieSearchPage } from '../../catalog/catalog.types.js';
 import type { CatalogUrls } from '../../catalog/catalog-urls.js';
-import type { Movie } from '../../catalog/entities/movie.entity.js';
-import type { MovieCredits } from '../../catalog/movie-catalog.service.js';
+import type { Movie } from '../entities/movie.entity.js';
+import type { MovieCredits } from '../movies.service.js';
+import { SelectionDto } from '../../common/dto/selections-page.dto.js';
 
 export class MovieSearchResultDto {
   @ApiProperty({ type: 'integer', example: 27205 }) tmdb_id: number;
@@ -118,5 +119,41 @@ export function toMovieCredits(credits: MovieCredits, urls: CatalogUrls): MovieC
       job: entry.job,
       profile_url: urls.profileUrl(entry.person!.profilePath),
     })),
+  };
+}
+
+export class MovieRefDto {
+  @ApiProperty({ type: 'integer', description: 'Our catalog id' }) id: number;
+  @ApiProperty({ type: 'integer' }) tmdb_id: number;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: String, nullable: true }) original_title: string | null;
+  @ApiProperty({ type: String, nullable: true }) release_date: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "TMDB's raw path, not a URL" })
+  poster_path: string | null;
+  @ApiProperty({ type: String, nullable: true }) overview: string | null;
+  @ApiProperty({ format: 'date-time', description: 'When we last fetched it' }) cached_at: string;
+}
+
+export class MovieSelectionsItemDto extends MovieRefDto {
+  @ApiProperty({ type: [SelectionDto] }) selections: SelectionDto[];
+}
+
+export class MovieSelectionsPageDto {
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: 'integer' }) page: number;
+  @ApiProperty({ type: 'integer' }) page_size: number;
+  @ApiProperty({ type: [MovieSelectionsItemDto] }) results: MovieSelectionsItemDto[];
+}
+
+export function toMovieRef(movie: Movie): MovieRefDto {
+  return {
+    id: movie.id,
+    tmdb_id: movie.tmdbId,
+    title: movie.title,
+    original_title: movie.originalTitle,
+    release_date: movie.releaseDate,
+    poster_path: movie.posterPath,
+    overview: movie.overview,
+    cached_at: movie.cachedAt.toISOString(),
   };
 }

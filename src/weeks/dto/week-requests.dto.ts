@@ -74,11 +74,3 @@ export class AddAlbumDto {
   @IntegerField({ min: 1, max: 2, rangeMessage: 'position must be 1 or 2', example: 1 })
   position: number;
 }
-
-export class PageQuery {
-  @IntegerParam({ min: 1, max: 10000, optional: true, default: 1 })
-  page: number = 1;
-
-  @IntegerParam({ min: 1, max: 100, optional: true, default: 20 })
-  page_size: number = 20;
-}

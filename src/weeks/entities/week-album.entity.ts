@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import { Album } from '../../catalog/entities/album.entity.js';
+import { Album } from '../../albums/entities/album.entity.js';
 import { TimestampColumn } from '../../database/columns.js';
 import { Week } from './week.entity.js';
 

@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import { Movie } from '../../catalog/entities/movie.entity.js';
+import { Movie } from '../../movies/entities/movie.entity.js';
 import { TimestampColumn } from '../../database/columns.js';
 import { Week } from './week.entity.js';
 

@@ -8,7 +8,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { TimestampColumn } from '../../database/columns.js';
-import { User } from '../../users/entities/user.entity.js';
+import { User } from './user.entity.js';
 
 /** One issued refresh token. Only its SHA-256 is kept; rotation chains share a family id. */
 @Entity({ name: 'refresh_tokens' })

@@ -1,8 +1,8 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { CoverArtSource } from '../../catalog/catalog.types.js';
 import { TimestampColumn } from '../../database/columns.js';
 
 /** Where the album's cover was found: `cover_art_url` is built from this when replying. */
-export type CoverArtSource = 'release' | 'release-group' | 'none';
 
 /** A MusicBrainz release, stored under the id MusicBrainz returned (merged ids live in `album_aliases`). */
 @Entity({ name: 'albums' })

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import type { ValidationIssue } from '../common/validation/validation-issue.js';
+import type { ValidationIssue } from './validation/validation-issue.js';
 
 export interface ApiErrorOptions {
   headers?: Record<string, string>;

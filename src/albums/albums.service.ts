@@ -1,29 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository, type EntityManager } from 'typeorm';
+import { DataSource, In, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { insertChunked } from '../database/insert-chunked.js';
+import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
+import { selectedItemsPage } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { CatalogCache, type Cached } from './cache/catalog-cache.js';
-import type { AlbumData, AlbumSearchPage, ArtistCreditData } from './catalog.types.js';
-import { CoverArtClient, type CoverArtAnswer } from './cover-art/cover-art.client.js';
+import { CatalogCache, type Cached } from '../catalog/cache/catalog-cache.js';
+import type {
+  AlbumData,
+  AlbumSearchPage,
+  ArtistCreditData,
+  CoverArtSource,
+} from '../catalog/catalog.types.js';
+import { CoverArtClient, type CoverArtAnswer } from '../catalog/cover-art/cover-art.client.js';
 import { AlbumAlias } from './entities/album-alias.entity.js';
 import { AlbumArtist } from './entities/album-artist.entity.js';
-import { Album, type CoverArtSource } from './entities/album.entity.js';
+import { Album } from './entities/album.entity.js';
 import { Artist } from './entities/artist.entity.js';
-import { insertChunked } from './movie-catalog.service.js';
-import { MusicBrainzClient } from './musicbrainz/musicbrainz.client.js';
+import { MusicBrainzClient } from '../catalog/musicbrainz/musicbrainz.client.js';
 
 /** Details, credits and add-to-week of one release share one lookup (upstream.md §1). */
 const releaseKey = (mbid: string) => `mb-release:${mbid}`;
 
 /** Albums as stored: one MusicBrainz lookup stores the album with all its artist credits. */
 @Injectable()
-export class AlbumCatalogService {
+export class AlbumsService {
   constructor(
     private readonly musicbrainz: MusicBrainzClient,
     private readonly coverArt: CoverArtClient,
     private readonly cache: CatalogCache,
     private readonly transactions: TransactionRunner,
+    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @InjectRepository(Album) private readonly albums: Repository<Album>,
     @InjectRepository(AlbumAlias) private readonly aliases: Repository<AlbumAlias>,
@@ -41,6 +49,21 @@ export class AlbumCatalogService {
       offset,
       results: results.map((result, i) => ({ ...result, hasCoverArt: covers[i] === 'exists' })),
     };
+  }
+
+  /** Every album picked in some week, with its weeks (contract §10). */
+  selections(page: number, pageSize: number): Promise<SelectionsPage<Album>> {
+    return selectedItemsPage(
+      this.dataSource,
+      {
+        itemEntity: Album,
+        pickEntityName: 'WeekAlbum',
+        pickItemColumn: 'album_id',
+        pickItemProperty: 'albumId',
+      },
+      page,
+      pageSize,
+    );
   }
 
   details(mbid: string): Promise<Cached<Album>> {

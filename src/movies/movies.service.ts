@@ -1,38 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository, type EntityManager } from 'typeorm';
+import { DataSource, In, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { INSERT_CHUNK, insertChunked } from '../database/insert-chunked.js';
+import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
+import { selectedItemsPage } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { CatalogCache, type Cached } from './cache/catalog-cache.js';
+import { CatalogCache, type Cached } from '../catalog/cache/catalog-cache.js';
 import type {
   MovieCreditsData,
   MovieData,
   MovieSearchPage,
   PersonCredit,
-} from './catalog.types.js';
+} from '../catalog/catalog.types.js';
 import { MovieCast } from './entities/movie-cast.entity.js';
 import { MovieCrew } from './entities/movie-crew.entity.js';
 import { Movie } from './entities/movie.entity.js';
 import { Person } from './entities/person.entity.js';
-import { TmdbClient } from './tmdb/tmdb.client.js';
+import { TmdbClient } from '../catalog/tmdb/tmdb.client.js';
 
 export interface MovieCredits {
   cast: MovieCast[];
   crew: MovieCrew[];
 }
 
-/** Rows per INSERT, well below every driver's bound-parameter limit. */
-const INSERT_CHUNK = 100;
-
 const movieKey = (tmdbId: number) => `tmdb-movie:${tmdbId}`;
 
 /** Movies as stored: read through to TMDB when missing or older than CATALOG_TTL (upstream.md §5). */
 @Injectable()
-export class MovieCatalogService {
+export class MoviesService {
   constructor(
     private readonly tmdb: TmdbClient,
     private readonly cache: CatalogCache,
     private readonly transactions: TransactionRunner,
+    private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @InjectRepository(Movie) private readonly movies: Repository<Movie>,
     @InjectRepository(MovieCast) private readonly cast: Repository<MovieCast>,
@@ -41,6 +42,21 @@ export class MovieCatalogService {
 
   search(query: string, page: number, year: number | null): Promise<MovieSearchPage> {
     return this.tmdb.searchMovies(query, page, year);
+  }
+
+  /** Every movie picked in some week, with its weeks (contract §10). */
+  selections(page: number, pageSize: number): Promise<SelectionsPage<Movie>> {
+    return selectedItemsPage(
+      this.dataSource,
+      {
+        itemEntity: Movie,
+        pickEntityName: 'WeekMovie',
+        pickItemColumn: 'movie_id',
+        pickItemProperty: 'movieId',
+      },
+      page,
+      pageSize,
+    );
   }
 
   details(tmdbId: number): Promise<Cached<Movie>> {
@@ -205,14 +221,4 @@ async function upsertPeople(
     }
   }
   return ids;
-}
-
-export async function insertChunked<T extends object>(
-  manager: EntityManager,
-  entity: new () => T,
-  rows: Partial<T>[],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await manager.insert(entity, rows.slice(i, i + INSERT_CHUNK) as never);
-  }
 }

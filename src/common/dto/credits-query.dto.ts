@@ -1,4 +1,4 @@
-import { IntegerParam } from '../../common/validation/fields.js';
+import { IntegerParam } from '../validation/fields.js';
 
 export class CreditsQuery {
   @IntegerParam({

@@ -1,0 +1,53 @@
+/**
+ * The module map (docs/architecture.md) as lint rules: imports run one way,
+ * weeks → movies/albums → catalog → cache/http → common/database/config, and auth → users.
+ * Type-only imports count too: a type dependency is still a dependency.
+ */
+const FEATURES =
+  'auth|users|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations';
+const below = (folder, forbidden) => ({
+  name: `${folder}-imports-downward-only`,
+  comment: `${folder}/ may not import ${forbidden.replaceAll('|', ', ')}`,
+  severity: 'error',
+  from: { path: `^src/(${folder})/` },
+  to: { path: `^src/(${forbidden})/` },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-folder-cycles',
+      comment:
+        'No folder imports a folder that imports it back (an entity pair inside one folder is fine).',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { circular: true, pathNot: '^src/$1/' },
+    },
+    {
+      name: 'no-app-imports',
+      comment: 'The app root (app.module, main, entities) is imported by nothing in src/.',
+      severity: 'error',
+      from: { path: '^src/[^/]+/' },
+      to: { path: '^src/[^/]+\\.ts$', pathNot: '^src/version\\.ts$' },
+    },
+    below('config', `${FEATURES}|common|database|http|cache`),
+    below('common', `${FEATURES}|database|http|cache`),
+    below('database', `${FEATURES}|http|cache`),
+    below('http', `${FEATURES}|cache`),
+    below('cache', FEATURES),
+    below('catalog', 'auth|users|weeks|movies|albums|health|verdicts|stats|export|recommendations'),
+    below('movies', 'auth|users|weeks|albums|health|verdicts|stats|export|recommendations'),
+    below('albums', 'auth|users|weeks|movies|health|verdicts|stats|export|recommendations'),
+    below('users', 'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
+    below('auth', 'weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
+    below('weeks', 'auth|health|verdicts|stats|export|recommendations'),
+    below('health', `auth|users|weeks|movies|albums|catalog`),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    exclude: { path: '\\.spec\\.ts$' },
+  },
+};

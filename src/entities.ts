@@ -1,0 +1,33 @@
+import { RefreshToken } from './users/entities/refresh-token.entity.js';
+import { AlbumAlias } from './albums/entities/album-alias.entity.js';
+import { AlbumArtist } from './albums/entities/album-artist.entity.js';
+import { Album } from './albums/entities/album.entity.js';
+import { Artist } from './albums/entities/artist.entity.js';
+import { MovieCast } from './movies/entities/movie-cast.entity.js';
+import { MovieCrew } from './movies/entities/movie-crew.entity.js';
+import { Movie } from './movies/entities/movie.entity.js';
+import { Person } from './movies/entities/person.entity.js';
+import { User } from './users/entities/user.entity.js';
+import { WeekAlbum } from './weeks/entities/week-album.entity.js';
+import { WeekMovie } from './weeks/entities/week-movie.entity.js';
+import { Week } from './weeks/entities/week.entity.js';
+
+/**
+ * Every entity, listed explicitly (no globs) so the same list works under jest (ts) and from dist (js). The schema
+ * itself is owned by the migrations in /migrations, which must match these entities exactly.
+ */
+export const ENTITIES = [
+  User,
+  RefreshToken,
+  Week,
+  WeekMovie,
+  WeekAlbum,
+  Movie,
+  Person,
+  MovieCast,
+  MovieCrew,
+  Album,
+  AlbumAlias,
+  Artist,
+  AlbumArtist,
+];
