@@ -1,6 +1,11 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiNoAuth } from '../../http/swagger.js';
 
 export const IS_PUBLIC = 'isPublic';
 
-/** Opts a route out of the global JWT guard; the Authorization header is then ignored entirely. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/**
+ * Opts a route out of the global JWT guard; the Authorization header is then ignored entirely.
+ * The OpenAPI document says so too (`security: []`), so a public route cannot forget to.
+ */
+export const Public = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiNoAuth());
