@@ -14,7 +14,7 @@ import type { User } from '../users/entities/user.entity.js';
 import { LoginThrottleGuard } from './login-throttle.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
-import { Public } from '../common/decorators/public.decorator.js';
+import { Public } from '../http/public.decorator.js';
 import { LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto } from './dto/auth.dto.js';
 
 @ApiTags('auth')

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { invalidCredentials, notAuthenticated } from './auth-errors.js';
-import { IS_PUBLIC } from '../common/decorators/public.decorator.js';
+import { IS_PUBLIC } from '../http/public.decorator.js';
 import { JwtStrategy } from './jwt.strategy.js';
 
 const NO_TOKEN = 'No auth token';

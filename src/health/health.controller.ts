@@ -6,7 +6,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Public } from '../common/decorators/public.decorator.js';
+import { Public } from '../http/public.decorator.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { HealthService } from './health.service.js';
 
