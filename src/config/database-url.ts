@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigRuleError } from './parsers.js';
+import { ConfigRuleError } from './env-validators.js';
 
 export type DatabaseConfig =
   | { kind: 'sqlite'; path: string } // an absolute file path, or ':memory:'
