@@ -4,7 +4,7 @@ import { DataSource, In, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { insertChunked } from '../database/insert-chunked.js';
 import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
-import { selectedItemsPage } from '../database/selected-items.js';
+import { selectedItemsPage, type SelectedItemsSource } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { CatalogCache, type Cached } from '../catalog/cache/catalog-cache.js';
 import type {
@@ -22,6 +22,14 @@ import { MusicBrainzClient } from '../catalog/musicbrainz/musicbrainz.client.js'
 
 /** Details, credits and add-to-week of one release share one lookup (upstream.md §1). */
 const releaseKey = (mbid: string) => `mb-release:${mbid}`;
+
+/** Picks name their album by id; the selections listing walks them from the album side. */
+const ALBUM_PICKS: SelectedItemsSource<Album> = {
+  itemEntity: Album,
+  pickEntityName: 'WeekAlbum',
+  pickItemColumn: 'album_id',
+  pickItemProperty: 'albumId',
+};
 
 /** Albums as stored: one MusicBrainz lookup stores the album with all its artist credits. */
 @Injectable()
@@ -53,17 +61,7 @@ export class AlbumsService {
 
   /** Every album picked in some week, with its weeks (contract §10). */
   selections(page: number, pageSize: number): Promise<SelectionsPage<Album>> {
-    return selectedItemsPage(
-      this.dataSource,
-      {
-        itemEntity: Album,
-        pickEntityName: 'WeekAlbum',
-        pickItemColumn: 'album_id',
-        pickItemProperty: 'albumId',
-      },
-      page,
-      pageSize,
-    );
+    return selectedItemsPage(this.dataSource, ALBUM_PICKS, page, pageSize);
   }
 
   details(mbid: string): Promise<Cached<Album>> {

@@ -4,7 +4,7 @@ import { DataSource, In, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { INSERT_CHUNK, insertChunked } from '../database/insert-chunked.js';
 import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
-import { selectedItemsPage } from '../database/selected-items.js';
+import { selectedItemsPage, type SelectedItemsSource } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { CatalogCache, type Cached } from '../catalog/cache/catalog-cache.js';
 import type {
@@ -26,6 +26,14 @@ export interface MovieCredits {
 
 const movieKey = (tmdbId: number) => `tmdb-movie:${tmdbId}`;
 
+/** Picks name their movie by id; the selections listing walks them from the movie side. */
+const MOVIE_PICKS: SelectedItemsSource<Movie> = {
+  itemEntity: Movie,
+  pickEntityName: 'WeekMovie',
+  pickItemColumn: 'movie_id',
+  pickItemProperty: 'movieId',
+};
+
 /** Movies as stored: read through to TMDB when missing or older than CATALOG_TTL (upstream.md §5). */
 @Injectable()
 export class MoviesService {
@@ -46,17 +54,7 @@ export class MoviesService {
 
   /** Every movie picked in some week, with its weeks (contract §10). */
   selections(page: number, pageSize: number): Promise<SelectionsPage<Movie>> {
-    return selectedItemsPage(
-      this.dataSource,
-      {
-        itemEntity: Movie,
-        pickEntityName: 'WeekMovie',
-        pickItemColumn: 'movie_id',
-        pickItemProperty: 'movieId',
-      },
-      page,
-      pageSize,
-    );
+    return selectedItemsPage(this.dataSource, MOVIE_PICKS, page, pageSize);
   }
 
   details(tmdbId: number): Promise<Cached<Movie>> {
