@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PathParams, QueryParams } from '../common/validation/request-arguments.js';
 import { AlbumCatalogService } from '../catalog/album-catalog.service.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
@@ -39,7 +40,9 @@ export class AlbumsController {
   @ApiOperation({ summary: 'Search MusicBrainz releases, with release-level cover art' })
   @ApiOkResponse({ type: AlbumSearchPageDto })
   @ApiErrorResponses(401, 422, 429, ...UPSTREAM_ERRORS)
-  async search(@Query() { query, limit, offset }: SearchAlbumsQuery): Promise<AlbumSearchPageDto> {
+  async search(
+    @QueryParams() { query, limit, offset }: SearchAlbumsQuery,
+  ): Promise<AlbumSearchPageDto> {
     return toAlbumSearchPage(await this.albums.search(query, limit, offset), this.urls);
   }
 
@@ -48,7 +51,7 @@ export class AlbumsController {
   @ApiOperation({ summary: 'Every album picked in some week, by title, with its weeks' })
   @ApiOkResponse({ type: AlbumSelectionsPageDto })
   @ApiErrorResponses(401, 422)
-  async selections(@Query() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
+  async selections(@QueryParams() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
     const selections = await this.selectionsService.albums(page, page_size);
     return toSelectionsPage(selections, page, page_size, (album) => toAlbumRef(album, this.urls));
   }
@@ -57,7 +60,7 @@ export class AlbumsController {
   @ApiOperation({ summary: 'Album details; one lookup also stores its credits' })
   @ApiOkResponse({ type: AlbumDetailsDto })
   @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
-  async details(@Param() { musicbrainz_id }: MusicBrainzIdParams): Promise<AlbumDetailsDto> {
+  async details(@PathParams() { musicbrainz_id }: MusicBrainzIdParams): Promise<AlbumDetailsDto> {
     const { value, cached } = await this.albums.details(musicbrainz_id);
     return toAlbumDetails(value, cached, this.urls);
   }
@@ -67,8 +70,8 @@ export class AlbumsController {
   @ApiOkResponse({ type: AlbumCreditsDto })
   @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
   async credits(
-    @Param() { musicbrainz_id }: MusicBrainzIdParams,
-    @Query() { limit }: CreditsQuery,
+    @PathParams() { musicbrainz_id }: MusicBrainzIdParams,
+    @QueryParams() { limit }: CreditsQuery,
   ): Promise<AlbumCreditsDto> {
     return toAlbumCredits((await this.albums.credits(musicbrainz_id, limit)).value);
   }

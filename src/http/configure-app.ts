@@ -2,7 +2,6 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Application } from 'express';
 import helmet from 'helmet';
-import { ValidationPipe } from '../common/validation/validation.pipe.js';
 import type { Configuration } from '../config/configuration.js';
 import { bodyParserMiddleware } from './body-parser.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
@@ -58,7 +57,6 @@ export function configureApp(app: NestExpressApplication): void {
   }
   app.use(bodyParserMiddleware({ routes, formPaths: FORM_BODY_PATHS }));
 
-  app.useGlobalPipes(new ValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter(routes, logger));
   setupSwagger(app);
   app.enableShutdownHooks();
