@@ -8,7 +8,7 @@ import { HttpExceptionFilter } from './http-exception.filter.js';
 import { createLogger } from './logger.js';
 import { REQUEST_ID_HEADER, requestContextMiddleware } from './request-context.js';
 import { RouteTable } from './route-table.js';
-import { setupSwagger } from './swagger.js';
+import { createOpenApiDocument, OPENAPI_ROUTES, serveOpenApi } from './swagger.js';
 
 /**
  * Options every app instance must be created with: our body parser replaces Nest's (contract
@@ -30,7 +30,8 @@ export function configureApp(app: NestExpressApplication): void {
   expressApp.disable('x-powered-by');
   // With TRUST_PROXY, req.ip is the first X-Forwarded-For hop (used by the auth throttle).
   expressApp.set('trust proxy', trustProxy);
-  const routes = new RouteTable(expressApp);
+  const openApi = createOpenApiDocument(app);
+  const routes = new RouteTable(openApi, OPENAPI_ROUTES);
 
   app.use(requestContextMiddleware(logger));
   app.use(
@@ -58,6 +59,6 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(bodyParserMiddleware({ routes, formPaths: FORM_BODY_PATHS }));
 
   app.useGlobalFilters(new HttpExceptionFilter(routes, logger));
-  setupSwagger(app);
+  serveOpenApi(app, openApi);
   app.enableShutdownHooks();
 }
