@@ -30,6 +30,9 @@ export function configureApp(app: NestExpressApplication): void {
   expressApp.disable('x-powered-by');
   // With TRUST_PROXY, req.ip is the first X-Forwarded-For hop (used by the auth throttle).
   expressApp.set('trust proxy', trustProxy);
+  // Express 5's default, made explicit: flat values only, so no query string nests (and none can
+  // nest deep enough to exhaust the stack). Bodies are bounded in body-parser.ts.
+  expressApp.set('query parser', 'simple');
   const openApi = createOpenApiDocument(app);
   const routes = new RouteTable(openApi, OPENAPI_ROUTES);
 
