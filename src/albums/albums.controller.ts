@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PathParams, QueryParams } from '../http/request-arguments.js';
 import { AlbumsService } from './albums.service.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { CreditsQuery } from '../common/dto/credits-query.dto.js';
@@ -35,7 +36,9 @@ export class AlbumsController {
   @ApiOperation({ summary: 'Search MusicBrainz releases, with release-level cover art' })
   @ApiOkResponse({ type: AlbumSearchPageDto })
   @ApiErrorResponses(401, 422, 429, ...UPSTREAM_ERRORS)
-  async search(@Query() { query, limit, offset }: SearchAlbumsQuery): Promise<AlbumSearchPageDto> {
+  async search(
+    @QueryParams() { query, limit, offset }: SearchAlbumsQuery,
+  ): Promise<AlbumSearchPageDto> {
     return toAlbumSearchPage(await this.albums.search(query, limit, offset), this.urls);
   }
 
@@ -44,7 +47,7 @@ export class AlbumsController {
   @ApiOperation({ summary: 'Every album picked in some week, by title, with its weeks' })
   @ApiOkResponse({ type: AlbumSelectionsPageDto })
   @ApiErrorResponses(401, 422)
-  async selections(@Query() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
+  async selections(@QueryParams() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
     const selections = await this.albums.selections(page, page_size);
     return toSelectionsPage(selections, page, page_size, (album) => toAlbumRef(album, this.urls));
   }
@@ -53,7 +56,7 @@ export class AlbumsController {
   @ApiOperation({ summary: 'Album details; one lookup also stores its credits' })
   @ApiOkResponse({ type: AlbumDetailsDto })
   @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
-  async details(@Param() { musicbrainz_id }: MusicBrainzIdParams): Promise<AlbumDetailsDto> {
+  async details(@PathParams() { musicbrainz_id }: MusicBrainzIdParams): Promise<AlbumDetailsDto> {
     const { value, cached } = await this.albums.details(musicbrainz_id);
     return toAlbumDetails(value, cached, this.urls);
   }
@@ -63,8 +66,8 @@ export class AlbumsController {
   @ApiOkResponse({ type: AlbumCreditsDto })
   @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
   async credits(
-    @Param() { musicbrainz_id }: MusicBrainzIdParams,
-    @Query() { limit }: CreditsQuery,
+    @PathParams() { musicbrainz_id }: MusicBrainzIdParams,
+    @QueryParams() { limit }: CreditsQuery,
   ): Promise<AlbumCreditsDto> {
     return toAlbumCredits((await this.albums.credits(musicbrainz_id, limit)).value);
   }

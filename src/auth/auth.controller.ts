@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiConsumes,
   ApiCreatedResponse,
@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { JsonBody } from '../http/request-arguments.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { ApiAuth } from '../http/swagger.js';
 import { SelfUserDto, toSelfUser } from '../users/dto/user-responses.dto.js';
@@ -28,7 +29,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account (no tokens are issued)' })
   @ApiCreatedResponse({ type: SelfUserDto })
   @ApiErrorResponses(400, 409, 413, 415, 422, 429)
-  async register(@Body() body: RegisterDto): Promise<SelfUserDto> {
+  async register(@JsonBody() body: RegisterDto): Promise<SelfUserDto> {
     return toSelfUser(await this.auth.register(body));
   }
 
@@ -40,7 +41,7 @@ export class AuthController {
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrorResponses(400, 401, 403, 413, 415, 422, 429)
-  login(@Body() body: LoginDto): Promise<TokenPairDto> {
+  login(@JsonBody() body: LoginDto): Promise<TokenPairDto> {
     return this.auth.login(body.username, body.password);
   }
 
@@ -50,7 +51,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair (the old one is rotated out)' })
   @ApiOkResponse({ type: TokenPairDto })
   @ApiErrorResponses(400, 401, 413, 415, 422)
-  refresh(@Body() body: RefreshTokenDto): Promise<TokenPairDto> {
+  refresh(@JsonBody() body: RefreshTokenDto): Promise<TokenPairDto> {
     return this.auth.refresh(body.refresh_token);
   }
 
@@ -60,7 +61,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Revoke a refresh token (idempotent)' })
   @ApiNoContentResponse({ description: 'Revoked, or already unusable' })
   @ApiErrorResponses(400, 413, 415, 422)
-  async logout(@Body() body: RefreshTokenDto): Promise<void> {
+  async logout(@JsonBody() body: RefreshTokenDto): Promise<void> {
     await this.auth.logout(body.refresh_token);
   }
 

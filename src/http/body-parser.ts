@@ -8,6 +8,9 @@ export const MAX_BODY_BYTES = 100 * 1024;
 export const BODY_TOO_LARGE = 'Request body too large';
 export const MALFORMED_JSON = 'Malformed JSON body';
 export const UNSUPPORTED_MEDIA_TYPE = 'Content-Type must be application/json';
+/** Deeper JSON would overflow the stack of the recursive steps after parsing (class-transformer). */
+export const MAX_JSON_DEPTH = 64;
+export const JSON_TOO_DEEP = `JSON body nested more than ${MAX_JSON_DEPTH} levels deep`;
 
 export interface BodyParserOptions {
   routes: RouteTable;
@@ -16,10 +19,17 @@ export interface BodyParserOptions {
 }
 
 /**
- * Reads request bodies the way contract §1.2 says, which Express's stock parsers cannot:
- * 0 bytes is no body whatever the Content-Type (the SPA sends one on GET and DELETE);
- * only JSON (and application/*+json) is accepted, plus forms where allowed; limits and errors
- * answer with `{"detail"}`. Requests that match no route are left alone so they get 404/405 first.
+ * Reads request bodies the way contract §1.2 says: 0 bytes is no body whatever the Content-Type
+ * (the SPA sends one on GET and DELETE); only JSON (and application/*+json) is accepted, plus forms
+ * where allowed; limits and errors answer with `{"detail"}`. Requests that match no route are left
+ * alone so they get 404/405 first.
+ *
+ * Not express.json/express.urlencoded (body-parser), because a small wrapper cannot keep these
+ * answers: it picks the parser by Content-Type before reading, so a chunked 0-byte body with another
+ * type could not be told from a non-empty one without reading it ourselves; it answers 415 for a
+ * non-UTF-8 JSON charset, inflates gzip/deflate/br bodies (or 415s them with inflate: false), and
+ * strips a UTF-8 BOM, where we answer as the bytes are; and its form parser turns a repeated key
+ * into an array and caps a form at 1000 fields (413), where ours keeps the last value.
  */
 export function bodyParserMiddleware({ routes, formPaths }: BodyParserOptions) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -65,12 +75,18 @@ export function bodyParserMiddleware({ routes, formPaths }: BodyParserOptions) {
         }
         const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
         if (isJsonMediaType(mediaType)) {
+          let body: unknown;
           try {
-            req.body = JSON.parse(raw.toString('utf8'));
+            body = JSON.parse(raw.toString('utf8'));
           } catch {
             sendError(res, 400, { detail: MALFORMED_JSON });
             return;
           }
+          if (exceedsDepth(body, MAX_JSON_DEPTH)) {
+            sendError(res, 400, { detail: JSON_TOO_DEEP });
+            return;
+          }
+          req.body = body;
           next();
           return;
         }
@@ -90,6 +106,20 @@ export function bodyParserMiddleware({ routes, formPaths }: BodyParserOptions) {
 
 function isJsonMediaType(mediaType: string): boolean {
   return mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType);
+}
+
+/** Whether arrays and objects nest more than `limit` levels (the top level is 1); iterative. */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) {
+      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 function rejectOversized(res: Response): void {

@@ -2,14 +2,13 @@ import { ConfigService } from '@nestjs/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Application } from 'express';
 import helmet from 'helmet';
-import { ValidationPipe } from '../common/validation/validation.pipe.js';
 import type { Configuration } from '../config/configuration.js';
 import { bodyParserMiddleware } from './body-parser.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 import { createLogger } from './logger.js';
 import { REQUEST_ID_HEADER, requestContextMiddleware } from './request-context.js';
 import { RouteTable } from './route-table.js';
-import { setupSwagger } from './swagger.js';
+import { buildOpenApiDocument, OPENAPI_ROUTES, serveOpenApi } from './swagger.js';
 
 /**
  * Options every app instance must be created with: our body parser replaces Nest's (contract
@@ -31,7 +30,11 @@ export function configureApp(app: NestExpressApplication): void {
   expressApp.disable('x-powered-by');
   // With TRUST_PROXY, req.ip is the first X-Forwarded-For hop (used by the auth throttle).
   expressApp.set('trust proxy', trustProxy);
-  const routes = new RouteTable(expressApp);
+  // Express 5's default, made explicit: flat values only, so no query string nests (and none can
+  // nest deep enough to exhaust the stack). Bodies are bounded in body-parser.ts.
+  expressApp.set('query parser', 'simple');
+  const openApi = buildOpenApiDocument(app);
+  const routes = new RouteTable(openApi, OPENAPI_ROUTES);
 
   app.use(requestContextMiddleware(logger));
   app.use(
@@ -58,8 +61,7 @@ export function configureApp(app: NestExpressApplication): void {
   }
   app.use(bodyParserMiddleware({ routes, formPaths: FORM_BODY_PATHS }));
 
-  app.useGlobalPipes(new ValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter(routes, logger));
-  setupSwagger(app);
+  serveOpenApi(app, openApi);
   app.enableShutdownHooks();
 }

@@ -17,8 +17,9 @@ export const INTERNAL_ERROR = 'Internal server error';
 /**
  * Turns every error into `{"detail": string}` JSON (contract §1.4). Unknown routes arrive here as
  * Nest's NotFoundException from its catch-all handler; when our route table has no route for the
- * method and path, that is 404 `Not Found`, or 405 with `Allow` when the path has other methods. Anything unexpected is logged with the request
- * id and answered with a generic 500 that leaks nothing.
+ * method and path, that is 404 `Not Found`, or 405 with `Allow` when the path has other methods.
+ * Anything unexpected is logged with the request id and answered with a generic 500 that leaks
+ * nothing.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -34,8 +35,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
     // Not req.path: inside Nest's prefix router it is relative to the mount point.
     const path = requestPath(req);
-    if (exception instanceof NotFoundException && !this.routes.hasRoute(req.method, path)) {
-      const allowed = this.routes.allowedMethods(path);
+    const allowed = exception instanceof NotFoundException ? this.routes.allowedMethods(path) : [];
+    if (exception instanceof NotFoundException && !allowed.includes(req.method)) {
       if (allowed.length > 0) {
         sendError(res, 405, { detail: 'Method Not Allowed' }, { Allow: allowed.join(', ') });
       } else {

@@ -2,12 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { ConsoleLogger } from '@nestjs/common';
-import type { ValidationIssue } from '../common/validation/validation-issue.js';
+import type { ValidatedRequest } from './request-arguments.js';
 
 export interface RequestContext {
   requestId: string;
-  /** Filled by the validation pipe, which reports path, query and body problems together. */
-  validationIssues?: ValidationIssue[];
+  /** Set by RequestValidationGuard: the handler's DTOs, or every path, query and body problem. */
+  validated?: ValidatedRequest;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -1,27 +1,44 @@
-import type { Application } from 'express';
+import type { OpenAPIObject } from '@nestjs/swagger';
 
-interface RouteLayer {
-  route?: { path: string; methods: Record<string, boolean> };
-  match(path: string): boolean;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+interface Route {
+  pattern: RegExp;
+  methods: string[];
 }
 
 /**
- * Answers "which methods does this path support?" from Express's own route list, so 405 + Allow
- * (contract §1.1) can never drift from the routes that really exist. Read lazily on the first
- * request, when Nest has registered every route.
+ * Answers "which methods does this path support?" for 405 + Allow (contract §1.1) and for the body
+ * parser, which leaves unknown routes alone. It is built from the OpenAPI document, which Nest's
+ * public SwaggerModule derives from the same controller metadata as the router (so a route hidden
+ * with @ApiExcludeEndpoint would be unknown here too), plus the GET routes SwaggerModule serves.
+ * Paths match as Express 5 matches them: case-insensitive, an optional trailing slash, and a
+ * parameter is one non-empty segment.
  */
 export class RouteTable {
-  private layers?: RouteLayer[];
+  private readonly routes: Route[];
 
-  constructor(private readonly expressApp: Application) {}
+  constructor(document: OpenAPIObject, extraGetPaths: readonly string[] = []) {
+    const methodsByPath = new Map<string, Set<string>>();
+    const add = (path: string, method: string) => {
+      const methods = methodsByPath.get(path) ?? new Set<string>();
+      methods.add(method.toUpperCase());
+      methodsByPath.set(path, methods);
+    };
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of Object.keys(item)) if (HTTP_METHODS.includes(method)) add(path, method);
+    }
+    for (const path of extraGetPaths) add(path, 'get');
+    this.routes = [...methodsByPath].map(([path, methods]) => ({
+      pattern: toPattern(path),
+      methods: [...methods],
+    }));
+  }
 
   allowedMethods(path: string): string[] {
     const methods = new Set<string>();
-    for (const layer of this.routeLayers()) {
-      if (!layer.match(path)) continue;
-      for (const [method, enabled] of Object.entries(layer.route!.methods)) {
-        if (enabled && method !== '_all') methods.add(method.toUpperCase());
-      }
+    for (const route of this.routes) {
+      if (route.pattern.test(path)) for (const method of route.methods) methods.add(method);
     }
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods].sort();
@@ -30,11 +47,16 @@ export class RouteTable {
   hasRoute(method: string, path: string): boolean {
     return this.allowedMethods(path).includes(method.toUpperCase());
   }
+}
 
-  private routeLayers(): RouteLayer[] {
-    this.layers ??= (
-      this.expressApp as unknown as { router: { stack: RouteLayer[] } }
-    ).router.stack.filter((layer) => layer.route !== undefined);
-    return this.layers;
-  }
+/** `/api/users/{user_id}` → /^\/api\/users\/[^/]+\/?$/i */
+function toPattern(path: string): RegExp {
+  const source = path
+    .replace(/\/$/, '')
+    .split(/(\{[^}]+\})/)
+    .map((part) =>
+      /^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${source}/?$`, 'i');
 }

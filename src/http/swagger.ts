@@ -14,6 +14,20 @@ export const OAUTH2_SCHEME = 'oauth2';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
+/**
+ * The GET routes `serveOpenApi` adds (SwaggerModule.setup('docs', …) with these options); its
+ * static assets are middleware, not routes. `/docs/` is `/docs` with a trailing slash.
+ */
+export const OPENAPI_ROUTES = [
+  '/docs',
+  '/docs/index.html',
+  '/docs/LICENSE',
+  '/docs/swagger-ui-init.js',
+  '/docs/docs/swagger-ui-init.js',
+  '/openapi.json',
+  '/docs-yaml',
+] as const;
+
 /** Marks a controller or route as needing a token, via either Swagger security scheme. */
 export function ApiAuth(): ClassDecorator & MethodDecorator {
   return applyDecorators(ApiBearerAuth(BEARER_SCHEME), ApiOAuth2([], OAUTH2_SCHEME));
@@ -70,8 +84,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** Swagger UI at /docs and the OpenAPI document at /openapi.json, outside the /api prefix. */
-export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+export function serveOpenApi(app: INestApplication, document: OpenAPIObject): void {
+  SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     yamlDocumentUrl: undefined,
     swaggerOptions: { persistAuthorization: true },

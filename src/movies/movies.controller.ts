@@ -1,5 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PathParams, QueryParams } from '../http/request-arguments.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { CreditsQuery } from '../common/dto/credits-query.dto.js';
 import { MoviesService } from './movies.service.js';
@@ -35,7 +36,9 @@ export class MoviesController {
   @ApiOperation({ summary: 'Search TMDB (cached in memory for SEARCH_CACHE_TTL)' })
   @ApiOkResponse({ type: MovieSearchPageDto })
   @ApiErrorResponses(401, 422, 429, ...UPSTREAM_ERRORS)
-  async search(@Query() { query, page, year }: SearchMoviesQuery): Promise<MovieSearchPageDto> {
+  async search(
+    @QueryParams() { query, page, year }: SearchMoviesQuery,
+  ): Promise<MovieSearchPageDto> {
     return toMovieSearchPage(await this.movies.search(query, page, year ?? null), this.urls);
   }
 
@@ -44,7 +47,7 @@ export class MoviesController {
   @ApiOperation({ summary: 'Every movie picked in some week, by title, with its weeks' })
   @ApiOkResponse({ type: MovieSelectionsPageDto })
   @ApiErrorResponses(401, 422)
-  async selections(@Query() { page, page_size }: PageQuery): Promise<MovieSelectionsPageDto> {
+  async selections(@QueryParams() { page, page_size }: PageQuery): Promise<MovieSelectionsPageDto> {
     const selections = await this.movies.selections(page, page_size);
     return toSelectionsPage(selections, page, page_size, toMovieRef);
   }
@@ -53,7 +56,7 @@ export class MoviesController {
   @ApiOperation({ summary: 'Movie details, stored and refreshed after CATALOG_TTL' })
   @ApiOkResponse({ type: MovieDetailsDto })
   @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
-  async details(@Param() { tmdb_id }: TmdbIdParams): Promise<MovieDetailsDto> {
+  async details(@PathParams() { tmdb_id }: TmdbIdParams): Promise<MovieDetailsDto> {
     const { value, cached } = await this.movies.details(tmdb_id);
     return toMovieDetails(value, cached, this.urls);
   }
@@ -63,8 +66,8 @@ export class MoviesController {
   @ApiOkResponse({ type: MovieCreditsDto })
   @ApiErrorResponses(401, 404, 422, 429, ...UPSTREAM_ERRORS)
   async credits(
-    @Param() { tmdb_id }: TmdbIdParams,
-    @Query() { limit }: CreditsQuery,
+    @PathParams() { tmdb_id }: TmdbIdParams,
+    @QueryParams() { limit }: CreditsQuery,
   ): Promise<MovieCreditsDto> {
     return toMovieCredits((await this.movies.credits(tmdb_id, limit)).value, this.urls);
   }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { Controller, Get, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JsonBody, PathParams } from '../http/request-arguments.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { ApiAuth } from '../http/swagger.js';
@@ -19,7 +20,7 @@ export class UsersController {
   @ApiOkResponse({ type: SelfUserDto, description: 'SelfUser for yourself, else PublicUser' })
   @ApiErrorResponses(401, 404, 422)
   async findOne(
-    @Param() { user_id }: UserIdParams,
+    @PathParams() { user_id }: UserIdParams,
     @CurrentUser() viewer: User,
   ): Promise<SelfUserDto | PublicUserDto> {
     const user = await this.users.getById(user_id);
@@ -33,8 +34,8 @@ export class UsersController {
   @ApiOkResponse({ type: SelfUserDto })
   @ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422)
   async update(
-    @Param() { user_id }: UserIdParams,
-    @Body() changes: UpdateUserDto,
+    @PathParams() { user_id }: UserIdParams,
+    @JsonBody() changes: UpdateUserDto,
     @CurrentUser() actor: User,
   ): Promise<SelfUserDto> {
     return toSelfUser(await this.users.update(user_id, actor, changes));

@@ -10,8 +10,8 @@ import { Reflector } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { Repository } from 'typeorm';
-import { validateRequestArguments } from '../common/validation/validate-arguments.js';
-import { ApiError, RequestValidationError } from '../common/api-error.js';
+import { assertRequestValid } from '../http/request-arguments.js';
+import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
 import { Week } from './entities/week.entity.js';
 import { checkWeekAccess, WEEK_NOT_FOUND, type WeekAction } from './week-access.js';
@@ -24,7 +24,8 @@ export const WeekOwnership = (action: WeekAction) =>
 
 /**
  * Enforces who may act on a week: 404 for an unknown week, then the rule table's 403 (contract §5.8).
- * Guards run before pipes, so it validates the request first to keep validation's 422 ahead of both.
+ * RequestValidationGuard runs before it (the route's parameter decorators bind it first), and any
+ * 422 it found is raised here, ahead of both.
  * Adding repeats the check atomically with its insert, because a week can be claimed meanwhile.
  */
 @Injectable()
@@ -35,8 +36,7 @@ export class OwnershipGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const issues = await validateRequestArguments(context);
-    if (issues.length > 0) throw new RequestValidationError(issues);
+    assertRequestValid();
 
     const action = this.reflector.get<WeekAction>(WEEK_ACTION, context.getHandler());
     const request = context.switchToHttp().getRequest<Request>();

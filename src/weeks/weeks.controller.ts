@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { JsonBody, PathParams, QueryParams } from '../http/request-arguments.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { toAlbumRef } from '../albums/dto/album-responses.dto.js';
@@ -53,7 +54,7 @@ export class WeeksController {
   @ApiOperation({ summary: "Everyone's weeks, newest first" })
   @ApiOkResponse({ type: WeekPageDto })
   @ApiErrorResponses(401, 422)
-  async list(@Query() query: ListWeeksQuery): Promise<WeekPageDto> {
+  async list(@QueryParams() query: ListWeeksQuery): Promise<WeekPageDto> {
     const { total, weeks } = await this.weeks.list(query);
     return { total, page: query.page, page_size: query.page_size, results: weeks.map(toWeek) };
   }
@@ -62,7 +63,7 @@ export class WeeksController {
   @ApiOperation({ summary: 'Create a week owned by you' })
   @ApiCreatedResponse({ type: WeekDto })
   @ApiErrorResponses(400, 401, 409, 413, 415, 422)
-  async create(@Body() body: CreateWeekDto, @CurrentUser() user: User): Promise<WeekDto> {
+  async create(@JsonBody() body: CreateWeekDto, @CurrentUser() user: User): Promise<WeekDto> {
     return toWeek(await this.weeks.create(user, body));
   }
 
@@ -80,7 +81,7 @@ export class WeeksController {
   @ApiOperation({ summary: 'A week with its movies and albums' })
   @ApiOkResponse({ type: WeekDetailDto })
   @ApiErrorResponses(401, 404, 422)
-  async detail(@Param() { week_id }: WeekIdParams): Promise<WeekDetailDto> {
+  async detail(@PathParams() { week_id }: WeekIdParams): Promise<WeekDetailDto> {
     const { week, movies, albums } = await this.weeks.detail(week_id);
     return toWeekDetail(week, movies, albums, this.urls);
   }
@@ -90,7 +91,10 @@ export class WeeksController {
   @ApiOperation({ summary: 'Set (string) or clear (null) the notes' })
   @ApiOkResponse({ type: WeekDto })
   @ApiErrorResponses(400, 401, 403, 404, 413, 415, 422)
-  async update(@Param() { week_id }: WeekIdParams, @Body() body: UpdateWeekDto): Promise<WeekDto> {
+  async update(
+    @PathParams() { week_id }: WeekIdParams,
+    @JsonBody() body: UpdateWeekDto,
+  ): Promise<WeekDto> {
     return toWeek(await this.weeks.updateNotes(week_id, body));
   }
 
@@ -100,7 +104,7 @@ export class WeeksController {
   @ApiOperation({ summary: 'Delete a week and its items (the catalog keeps them)' })
   @ApiNoContentResponse()
   @ApiErrorResponses(401, 403, 404, 422)
-  async remove(@Param() { week_id }: WeekIdParams): Promise<void> {
+  async remove(@PathParams() { week_id }: WeekIdParams): Promise<void> {
     await this.weeks.remove(week_id);
   }
 
@@ -110,8 +114,8 @@ export class WeeksController {
   @ApiCreatedResponse({ type: AddedMovieDto })
   @ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, ...UPSTREAM_ERRORS)
   async addMovie(
-    @Param() { week_id }: WeekIdParams,
-    @Body() { tmdb_id, position }: AddMovieDto,
+    @PathParams() { week_id }: WeekIdParams,
+    @JsonBody() { tmdb_id, position }: AddMovieDto,
     @CurrentUser() user: User,
   ): Promise<AddedMovieDto> {
     const added = await this.items.addMovie(week_id, user, tmdb_id, position);
@@ -129,7 +133,7 @@ export class WeeksController {
   @ApiOperation({ summary: 'Empty a movie position (the catalog keeps the movie)' })
   @ApiNoContentResponse()
   @ApiErrorResponses(401, 403, 404, 422)
-  async removeMovie(@Param() { week_id, position }: WeekSlotParams): Promise<void> {
+  async removeMovie(@PathParams() { week_id, position }: WeekSlotParams): Promise<void> {
     await this.items.removeMovie(week_id, position);
   }
 
@@ -139,8 +143,8 @@ export class WeeksController {
   @ApiCreatedResponse({ type: AddedAlbumDto })
   @ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, ...UPSTREAM_ERRORS)
   async addAlbum(
-    @Param() { week_id }: WeekIdParams,
-    @Body() { musicbrainz_id, position }: AddAlbumDto,
+    @PathParams() { week_id }: WeekIdParams,
+    @JsonBody() { musicbrainz_id, position }: AddAlbumDto,
     @CurrentUser() user: User,
   ): Promise<AddedAlbumDto> {
     const added = await this.items.addAlbum(week_id, user, musicbrainz_id, position);
@@ -158,7 +162,7 @@ export class WeeksController {
   @ApiOperation({ summary: 'Empty an album position (the catalog keeps the album)' })
   @ApiNoContentResponse()
   @ApiErrorResponses(401, 403, 404, 422)
-  async removeAlbum(@Param() { week_id, position }: WeekSlotParams): Promise<void> {
+  async removeAlbum(@PathParams() { week_id, position }: WeekSlotParams): Promise<void> {
     await this.items.removeAlbum(week_id, position);
   }
 }
