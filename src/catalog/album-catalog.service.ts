@@ -85,7 +85,7 @@ export class AlbumCatalogService {
     const previous = await this.findStored(data.musicbrainzId);
     const coverArtSource = await this.resolveCoverArt(data, previous?.coverArtSource);
     const now = this.clock.now();
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(['catalog'], async (manager) => {
       const album = await upsertAlbum(manager, data, coverArtSource, now);
       if (requestedId !== album.musicbrainzId) {
         await manager

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AlbumCatalogService } from './album-catalog.service.js';
-import { CatalogCache } from './cache/catalog-cache.js';
+import { cachedClient } from '../cache/cached-client.js';
 import { CatalogUrls } from './catalog-urls.js';
 import { CoverArtClient } from './cover-art/cover-art.client.js';
 import { AlbumAlias } from './entities/album-alias.entity.js';
@@ -15,17 +15,22 @@ import { MusicBrainzClient } from './musicbrainz/musicbrainz.client.js';
 import { TmdbClient } from './tmdb/tmdb.client.js';
 import { UpstreamHttp } from './upstream/upstream-http.js';
 
-/** Owns the upstream clients and the stored catalog; nothing else talks to an upstream. */
+/**
+ * Owns the upstream clients and the stored catalog; nothing else talks to an upstream. Searches and
+ * definite cover-art answers are remembered for SEARCH_CACHE_TTL (src/cache/README.md).
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Movie, MovieCast, MovieCrew, Album, AlbumAlias, AlbumArtist]),
   ],
   providers: [
     UpstreamHttp,
-    CatalogCache,
-    TmdbClient,
-    MusicBrainzClient,
-    CoverArtClient,
+    // The clients know nothing of caching: whoever injects one gets it wrapped by the cache layer.
+    ...cachedClient(TmdbClient, { searchMovies: { namespace: 'tmdb-search' } }),
+    ...cachedClient(MusicBrainzClient, { searchReleases: { namespace: 'mb-search' } }),
+    ...cachedClient(CoverArtClient, {
+      check: { namespace: 'caa', remember: (answer) => answer !== 'inconclusive' },
+    }),
     MovieCatalogService,
     AlbumCatalogService,
     CatalogUrls,

@@ -90,7 +90,7 @@ export class MovieCatalogService {
   private async fetchMovie(tmdbId: number): Promise<Movie> {
     const data = await this.tmdb.movieDetails(tmdbId);
     const now = this.clock.now();
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(['catalog'], async (manager) => {
       const columns = movieColumns(data, now);
       const existing = await manager.findOneBy(Movie, { tmdbId: data.tmdbId });
       if (existing) {
@@ -103,7 +103,7 @@ export class MovieCatalogService {
 
   private storeCredits(movieId: number, credits: MovieCreditsData): Promise<Movie> {
     const now = this.clock.now();
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(['catalog'], async (manager) => {
       const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], now);
       await manager.delete(MovieCast, { movieId });
       await manager.delete(MovieCrew, { movieId });

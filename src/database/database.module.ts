@@ -3,8 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
-import { DataVersion } from './data-version.js';
-import { ReadCaches } from './read-cache.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 @Global()
@@ -18,7 +16,7 @@ import { TransactionRunner } from './transaction-runner.js';
       }),
     }),
   ],
-  providers: [DataVersion, ReadCaches, TransactionRunner],
-  exports: [DataVersion, ReadCaches, TransactionRunner],
+  providers: [TransactionRunner],
+  exports: [TransactionRunner],
 })
 export class DatabaseModule {}

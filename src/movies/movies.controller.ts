@@ -4,7 +4,7 @@ import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { CreditsQuery } from '../catalog/dto/credits-query.dto.js';
 import { MovieCatalogService } from '../catalog/movie-catalog.service.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
-import { CachedResponse } from '../http/response-cache.js';
+import { CachedResponse } from '../cache/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import { PageQuery } from '../weeks/dto/week-requests.dto.js';
 import {

@@ -9,7 +9,7 @@ import {
 import { CurrentUser } from '../auth/decorators/current-user.decorator.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
-import { CachedResponse } from '../http/response-cache.js';
+import { CachedResponse } from '../cache/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import type { User } from '../users/entities/user.entity.js';
 import {

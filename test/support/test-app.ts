@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
-import { DataVersion } from '../../src/database/data-version.js';
+import { DataVersion } from '../../src/cache/data-version.js';
 import { APP_OPTIONS, configureApp } from '../../src/http/configure-app.js';
 import { ExpressHttpAdapter } from '../../src/http/express-http-adapter.js';
 
