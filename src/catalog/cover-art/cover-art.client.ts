@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
 import pLimit from 'p-limit';
+import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
 import { baseHeaders } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
 
