@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { CatalogCache } from './catalog-cache.js';
 import { DataVersion } from './data-version.js';
 import { ReadCaches } from './read-cache.js';
 import { ResponseCache } from './response-cache.js';
@@ -7,8 +6,10 @@ import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * Every cache of the service (copied in README.md beside this file). Time is the injectable Clock.
- * A write ends only the caches that show what it wrote: `TransactionRunner.run(work, domains)`
- * moves the DataVersion of the domains listed.
+ * A write ends only the caches that show what it wrote: `TransactionRunner.run(domains, work)`
+ * moves the DataVersion of the domains listed. CatalogCache (the upstream answers, the stored catalog
+ * and the in-flight calls below) is provided by CatalogModule, the one module that uses it, which
+ * tells it what an upstream failure is.
  *
  * | Cache | What it holds | Key | Bound | TTL | What ends it | Why it exists |
  * | --- | --- | --- | --- | --- | --- | --- |
@@ -21,7 +22,7 @@ import { VerifiedTokens } from './verified-tokens.js';
  */
 @Global()
 @Module({
-  providers: [DataVersion, ReadCaches, CatalogCache, ResponseCache, VerifiedTokens],
-  exports: [DataVersion, ReadCaches, CatalogCache, ResponseCache, VerifiedTokens],
+  providers: [DataVersion, ReadCaches, ResponseCache, VerifiedTokens],
+  exports: [DataVersion, ReadCaches, ResponseCache, VerifiedTokens],
 })
 export class CacheModule {}

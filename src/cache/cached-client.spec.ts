@@ -20,7 +20,11 @@ function catalogCache(clock: Clock): CatalogCache {
   const config = {
     get: () => ({ catalogTtlMs: 7 * 86_400_000, searchCacheTtlMs: SEARCH_CACHE_TTL_MS }),
   };
-  return new CatalogCache(config as unknown as ConfigService<Configuration, true>, clock);
+  return new CatalogCache(
+    config as unknown as ConfigService<Configuration, true>,
+    clock,
+    () => null,
+  );
 }
 
 /** A stand-in upstream client, cache-free like the real ones: its methods count their runs. */

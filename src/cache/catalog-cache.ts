@@ -1,9 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
-import { UpstreamError } from '../catalog/upstream/upstream-error.js';
 import { clockedLru } from './clocked-lru.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -24,6 +23,12 @@ export interface ReadThrough<T> {
   fetch: () => Promise<T>;
 }
 
+/**
+ * Names the upstream failure an error is (for the log), or null when it is not one: only an upstream
+ * failure lets a stored copy be served. Given by the catalog, so this layer knows none of its types.
+ */
+export type UpstreamFailureOf = (error: unknown) => string | null;
+
 /** A successful answer, boxed so that any value (even a falsy one) can be an LRU entry. */
 interface Kept {
   value: unknown;
@@ -35,7 +40,6 @@ interface Kept {
  * use readThrough for what is stored in the database. Both share single flight, and neither ever
  * caches a failure.
  */
-@Injectable()
 export class CatalogCache {
   private readonly logger = new Logger('CatalogCache');
   private readonly memory: LRUCache<string, Kept>;
@@ -46,6 +50,7 @@ export class CatalogCache {
   constructor(
     config: ConfigService<Configuration, true>,
     private readonly clock: Clock,
+    private readonly upstreamFailureOf: UpstreamFailureOf,
   ) {
     const upstream = config.get('upstream', { infer: true });
     this.catalogTtlMs = upstream.catalogTtlMs;
@@ -80,8 +85,9 @@ export class CatalogCache {
     try {
       return { value: await this.flights.run(`fetch:${spec.key}`, spec.fetch), cached: false };
     } catch (error) {
-      if (stored === null || !(error instanceof UpstreamError)) throw error;
-      this.logger.warn(`Serving stored ${spec.key}: refresh failed (${error.failure})`);
+      const failure = this.upstreamFailureOf(error);
+      if (stored === null || failure === null) throw error;
+      this.logger.warn(`Serving stored ${spec.key}: refresh failed (${failure})`);
       return { value: stored, cached: true };
     }
   }
