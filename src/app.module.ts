@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { RouterModule } from '@nestjs/core';
 import { AlbumsModule } from './albums/albums.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CacheModule } from './cache/cache.module.js';
 import { CommonModule } from './common/common.module.js';
 import { loadConfiguration } from './config/configuration.js';
 import { readEnv } from './config/env.js';
@@ -23,6 +24,7 @@ import { WeeksModule } from './weeks/weeks.module.js';
       load: [() => loadConfiguration(readEnv())],
     }),
     CommonModule,
+    CacheModule,
     DatabaseModule,
     HealthModule,
     AuthModule,

@@ -862,17 +862,17 @@ describe('in-memory caches (§9.1, upstream §1, §4.2)', () => {
     expect(outcome(await a.health())).toEqual(HEALTHY);
   });
 
-  it('runs the cover checks of one search in parallel, at most 8 in flight', async () => {
+  it('runs the cover checks of one search in parallel, at most 16 in flight', async () => {
     const a = await app();
     fake.settings.latencyMs = 100;
     const { result: res, ms } = await timed(() => a.send('/api/albums/search?query=love&limit=25'));
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual(LOVE_IDS.slice(0, 25).map((_, i) => loveResult(fake, i)));
     expect(caa()).toHaveLength(25);
-    // Sequential checks would take 25 × 100 ms on top of the search; 8 at a time about 4 × 100 ms.
+    // Sequential checks would take 25 × 100 ms on top of the search; 16 at a time about 2 × 100 ms.
     expect(ms).toBeLessThan(1300);
     const concurrency = maxInFlight(caa(), 90);
-    expect(concurrency).toBeLessThanOrEqual(8);
+    expect(concurrency).toBeLessThanOrEqual(16);
     expect(concurrency).toBeGreaterThanOrEqual(4);
   });
 });

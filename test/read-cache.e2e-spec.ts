@@ -6,7 +6,14 @@ import { User } from '../src/users/entities/user.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import { authHeader, craftJwt, FakeClock, outcome } from './support/auth-helpers.js';
+import {
+  authHeader,
+  craftJwt,
+  FakeClock,
+  login,
+  outcome,
+  registerAndLogin,
+} from './support/auth-helpers.js';
 import { writeOutsideApi, type TestApp } from './support/test-app.js';
 import {
   countQueries,
@@ -112,6 +119,30 @@ describe('Read caches (week detail, week list, selections, the signed-in user)',
       expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(again.headers.etag).toBe(first.headers.etag);
       expect(again.headers.etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
+    });
+
+    it('keeps its answers and the signed-in user across a login, a refresh and a logout (they write refresh tokens only)', async () => {
+      const frank = await registerAndLogin(t.server, { username: 'frank' });
+      const week = await ownWeek();
+      const first = await api.get(alice, week.id);
+      expect(first.status).toBe(200);
+
+      const { username, password } = frank.credentials;
+      const tokens = await login(t.server, username, password);
+      const refreshed = await request(t.server)
+        .post('/api/auth/refresh')
+        .send({ refresh_token: tokens.refresh_token });
+      expect(refreshed.status).toBe(200);
+      const loggedOut = await request(t.server)
+        .post('/api/auth/logout')
+        .send({ refresh_token: (refreshed.body as { refresh_token: string }).refresh_token });
+      expect(loggedOut.status).toBe(204);
+
+      const { result: again, queries } = await countQueries(t.dataSource, () =>
+        api.get(alice, week.id),
+      );
+      expect(queries).toEqual([]);
+      expect(again.text).toBe(first.text);
     });
 
     it('answers 304 to If-None-Match with the current ETag, and 200 once the week changed', async () => {

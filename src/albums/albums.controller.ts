@@ -5,7 +5,7 @@ import { AlbumsService } from './albums.service.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { CreditsQuery } from '../common/dto/credits-query.dto.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
-import { CachedResponse } from '../http/response-cache.js';
+import { CachedResponse } from '../cache/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import { PageQuery } from '../common/dto/page-query.dto.js';
 import { toSelectionsPage } from '../common/dto/selections-page.dto.js';

@@ -6,7 +6,7 @@ import { insertChunked } from '../database/insert-chunked.js';
 import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
 import { selectedItemsPage, type SelectedItemsSource } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { CatalogCache, type Cached } from '../catalog/cache/catalog-cache.js';
+import { CatalogCache, type Cached } from '../cache/catalog-cache.js';
 import type {
   AlbumData,
   AlbumSearchPage,
@@ -106,7 +106,7 @@ export class AlbumsService {
     const previous = await this.findStored(data.musicbrainzId);
     const coverArtSource = await this.resolveCoverArt(data, previous?.coverArtSource);
     const now = this.clock.now();
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(['catalog'], async (manager) => {
       const album = await upsertAlbum(manager, data, coverArtSource, now);
       if (requestedId !== album.musicbrainzId) {
         await manager

@@ -8,7 +8,7 @@ import type { Configuration } from '../config/configuration.js';
 import type { User } from '../users/entities/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { inactiveAccount, invalidCredentials } from './auth-errors.js';
-import { VerifiedTokens, type VerifiedClaims } from './verified-tokens.js';
+import { VerifiedTokens, type VerifiedClaims } from '../cache/verified-tokens.js';
 
 export const JWT_ALGORITHM = 'HS256';
 
@@ -24,11 +24,10 @@ const EXACT_BEARER_PREFIX = 'Bearer ';
 /** Verifies HS256 only, with no leeway; the user must still exist and be active (contract §3.6). */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
-  private readonly verifiedTokens = new VerifiedTokens();
-
   constructor(
     config: ConfigService<Configuration, true>,
     private readonly users: UsersService,
+    private readonly verifiedTokens: VerifiedTokens,
   ) {
     super({
       jwtFromRequest: extractBearerToken,
@@ -67,6 +66,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     const header = request.headers.authorization;
     if (header === undefined || !header.startsWith(EXACT_BEARER_PREFIX)) return undefined;
     const token = header.slice(EXACT_BEARER_PREFIX.length);
+    // jsonwebtoken judges expiry by the system clock, so the shortcut must too (not by the Clock).
     return this.verifiedTokens.recall(token, Math.floor(Date.now() / 1000));
   }
 

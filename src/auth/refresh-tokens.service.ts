@@ -29,12 +29,16 @@ export class RefreshTokensService {
 
   /** Starts a new family (a login). */
   issue(userId: number): Promise<string> {
-    return this.transactions.run((manager) => this.insert(manager, userId, randomUUID()));
+    return this.transactions.run(['tokens'], (manager) =>
+      this.insert(manager, userId, randomUUID()),
+    );
   }
 
   /** Exchanges a token for a new one in the same family, or throws the contract's 401. */
   async rotate(presented: string): Promise<{ user: User; token: string }> {
-    const outcome = await this.transactions.run((manager) => this.rotateWithin(manager, presented));
+    const outcome = await this.transactions.run(['tokens'], (manager) =>
+      this.rotateWithin(manager, presented),
+    );
     // Thrown after the commit, so a reuse's family revocation is kept.
     if (!outcome.ok) throw invalidRefreshToken();
     return outcome;
@@ -42,7 +46,7 @@ export class RefreshTokensService {
 
   /** Idempotent: unknown, expired or revoked tokens are fine. */
   async revoke(presented: string): Promise<void> {
-    await this.transactions.run((manager) =>
+    await this.transactions.run(['tokens'], (manager) =>
       manager.update(
         RefreshToken,
         { tokenHash: hashToken(presented), revokedAt: IsNull() },

@@ -4,7 +4,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { DataVersion } from './data-version.js';
-import { ReadCaches } from './read-cache.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 @Global()
@@ -20,7 +19,7 @@ import { TransactionRunner } from './transaction-runner.js';
       }),
     }),
   ],
-  providers: [DataVersion, ReadCaches, TransactionRunner],
-  exports: [DataVersion, ReadCaches, TransactionRunner],
+  providers: [DataVersion, TransactionRunner],
+  exports: [DataVersion, TransactionRunner],
 })
 export class DatabaseModule {}

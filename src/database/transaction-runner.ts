@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DataVersion } from './data-version.js';
+import { DataVersion, type DataDomain } from './data-version.js';
 
 /**
  * Runs units of work in a transaction. Every write goes through here.
@@ -10,7 +10,8 @@ import { DataVersion } from './data-version.js';
  * back with) someone else's transaction. So on SQLite the units run one after another; SQLite
  * allows one writer at a time anyway. PostgreSQL gets a pooled connection per unit.
  *
- * Every unit, once it has ended, advances the DataVersion: that is what keeps the read caches honest.
+ * Every unit names the data domains it writes and, once it has ended, advances their DataVersion:
+ * that is what keeps the read caches honest, and a write ends only the caches that show what it wrote.
  */
 @Injectable()
 export class TransactionRunner {
@@ -24,20 +25,24 @@ export class TransactionRunner {
     this.serialize = dataSource.options.type === 'better-sqlite3';
   }
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialize) return this.transaction(work);
-    const result = this.tail.then(() => this.transaction(work));
+  /** `writes`: the data domains the unit may change; their read caches end once it has ended. */
+  run<T>(writes: readonly DataDomain[], work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.serialize) return this.transaction(work, writes);
+    const result = this.tail.then(() => this.transaction(work, writes));
     this.tail = result.catch(() => undefined);
     return result;
   }
 
-  private async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    writes: readonly DataDomain[],
+  ): Promise<T> {
     try {
       return await this.dataSource.transaction(work);
     } finally {
       // After the commit, never before: a read between an early advance and the commit would
       // cache the old rows under the new version.
-      this.dataVersion.advance();
+      this.dataVersion.advance(writes);
     }
   }
 }

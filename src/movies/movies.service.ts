@@ -6,7 +6,7 @@ import { INSERT_CHUNK, insertChunked } from '../database/insert-chunked.js';
 import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
 import { selectedItemsPage, type SelectedItemsSource } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import { CatalogCache, type Cached } from '../catalog/cache/catalog-cache.js';
+import { CatalogCache, type Cached } from '../cache/catalog-cache.js';
 import type {
   MovieCreditsData,
   MovieData,
@@ -104,7 +104,7 @@ export class MoviesService {
   private async fetchMovie(tmdbId: number): Promise<Movie> {
     const data = await this.tmdb.movieDetails(tmdbId);
     const now = this.clock.now();
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(['catalog'], async (manager) => {
       const columns = movieColumns(data, now);
       const existing = await manager.findOneBy(Movie, { tmdbId: data.tmdbId });
       if (existing) {
@@ -117,7 +117,7 @@ export class MoviesService {
 
   private storeCredits(movieId: number, credits: MovieCreditsData): Promise<Movie> {
     const now = this.clock.now();
-    return this.transactions.run(async (manager) => {
+    return this.transactions.run(['catalog'], async (manager) => {
       const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], now);
       await manager.delete(MovieCast, { movieId });
       await manager.delete(MovieCrew, { movieId });

@@ -4,7 +4,7 @@ import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
 import { RefreshToken } from './entities/refresh-token.entity.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/errors.js';
-import { ReadCaches, type ReadCache } from '../database/read-cache.js';
+import { ReadCaches, type ReadCache } from '../cache/read-cache.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../common/api-error.js';
 import { normalizeEmail, normalizeUsername } from './dto/credential-fields.js';
@@ -42,6 +42,7 @@ export class UsersService {
     caches: ReadCaches,
   ) {
     this.signedIn = caches.create({
+      domains: ['users'],
       maxEntries: SIGNED_IN_CACHE_ENTRIES,
       maxTtlMs: SIGNED_IN_MAX_TTL_MS,
     });
@@ -84,7 +85,7 @@ export class UsersService {
     const passwordHash = await this.hasher.hash(input.password);
     const now = this.clock.now();
     try {
-      return await this.transactions.run((manager) =>
+      return await this.transactions.run(['users'], (manager) =>
         manager.save(
           manager.create(User, {
             username,
@@ -127,7 +128,7 @@ export class UsersService {
 
     const now = this.clock.now();
     try {
-      await this.transactions.run(async (manager) => {
+      await this.transactions.run(['users', 'tokens'], async (manager) => {
         await this.assertAvailable(manager, patch, user.id);
         await manager.update(User, { id: user.id }, { ...patch, updatedAt: now });
         if (passwordHash !== undefined) {

@@ -85,7 +85,7 @@ export class WeekItemsService {
   ): Promise<Slot> {
     const addedAt = this.clock.now();
     try {
-      await this.transactions.run(async (manager) => {
+      await this.transactions.run(['weeks'], async (manager) => {
         const week = await manager.findOne(Week, {
           select: { id: true, userId: true },
           where: { id: weekId },
@@ -121,7 +121,7 @@ export class WeekItemsService {
   }
 
   private async remove(table: SlotTable, weekId: number, position: number): Promise<void> {
-    await this.transactions.run(async (manager) => {
+    await this.transactions.run(['weeks'], async (manager) => {
       const removed = await manager.delete(table.entity, { weekId, position });
       if (removed.affected !== 1) {
         throw new ApiError(404, `No ${table.noun} found at position ${position}`);

@@ -12,7 +12,7 @@ import { CatalogUrls } from '../catalog/catalog-urls.js';
 import { toAlbumRef } from '../albums/dto/album-responses.dto.js';
 import { toMovieRef } from '../movies/dto/movie-responses.dto.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
-import { CachedResponse } from '../http/response-cache.js';
+import { CachedResponse } from '../cache/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import type { User } from '../users/entities/user.entity.js';
 import {

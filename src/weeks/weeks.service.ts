@@ -68,7 +68,7 @@ export class WeeksService {
   async create(owner: User, { year, week_number, notes }: CreateWeekDto): Promise<Week> {
     const now = this.clock.now();
     try {
-      const week = await this.transactions.run((manager) =>
+      const week = await this.transactions.run(['weeks'], (manager) =>
         manager.save(
           manager.create(Week, {
             userId: owner.id,
@@ -101,7 +101,7 @@ export class WeeksService {
     let current = await this.weeks.findOneBy({ year, weekNumber: week });
     if (!current) {
       const now = this.clock.now();
-      await this.transactions.run((manager) =>
+      await this.transactions.run(['weeks'], (manager) =>
         manager
           .createQueryBuilder()
           .insert()
@@ -126,7 +126,7 @@ export class WeeksService {
   async updateNotes(id: number, { notes }: UpdateWeekDto): Promise<Week> {
     if (notes !== undefined) {
       const now = this.clock.now();
-      await this.transactions.run((manager) =>
+      await this.transactions.run(['weeks'], (manager) =>
         manager.update(Week, { id }, { notes, updatedAt: now }),
       );
     }
@@ -137,6 +137,6 @@ export class WeeksService {
 
   /** Its items go with it (ON DELETE CASCADE); the catalog entries stay. */
   async remove(id: number): Promise<void> {
-    await this.transactions.run((manager) => manager.delete(Week, { id }));
+    await this.transactions.run(['weeks'], (manager) => manager.delete(Week, { id }));
   }
 }

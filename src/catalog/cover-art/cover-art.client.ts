@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import pLimit from 'p-limit';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
-import { Cached, type CacheHost } from '../cache/cached.decorator.js';
-import { CatalogCache } from '../cache/catalog-cache.js';
-import { Semaphore } from '../upstream/semaphore.js';
 import { baseHeaders } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
 
@@ -11,24 +9,22 @@ export type CoverArtKind = 'release' | 'release-group';
 export type CoverArtAnswer = 'exists' | 'absent' | 'inconclusive';
 
 /** At most this many existence checks in flight across the process (upstream.md §4.2). */
-export const MAX_CONCURRENT_CHECKS = 8;
+export const MAX_CONCURRENT_CHECKS = 16;
 const MAX_CHECK_TIMEOUT_MS = 5000;
 /** The real service answers 307 to an archive.org image; any redirect means the art exists. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Cover Art Archive existence checks: one HEAD, no redirects followed (a 3xx is the answer), no
- * retries. Definite answers are remembered for SEARCH_CACHE_TTL; inconclusive ones never are. A
- * failure here is never an error for our client.
+ * retries. A failure here is never an error for our client.
  */
 @Injectable()
-export class CoverArtClient implements CacheHost {
+export class CoverArtClient {
   private readonly settings: UpstreamConfig;
-  private readonly inFlight = new Semaphore(MAX_CONCURRENT_CHECKS);
+  private readonly inFlight = pLimit(MAX_CONCURRENT_CHECKS);
 
   constructor(
     config: ConfigService<Configuration, true>,
-    readonly cache: CatalogCache,
     private readonly http: UpstreamHttp,
   ) {
     this.settings = config.get('upstream', { infer: true });
@@ -38,10 +34,9 @@ export class CoverArtClient implements CacheHost {
     return `${this.settings.coverArtBaseUrl}/${kind}/${mbid}/front`;
   }
 
-  @Cached<CoverArtAnswer>({ namespace: 'caa', remember: (answer) => answer !== 'inconclusive' })
   async check(kind: CoverArtKind, mbid: string): Promise<CoverArtAnswer> {
     const url = this.frontUrl(kind, mbid);
-    const outcome = await this.inFlight.run(() =>
+    const outcome = await this.inFlight(() =>
       this.http.send(
         {
           method: 'HEAD',

@@ -2,8 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
-import { Cached, type CacheHost } from '../cache/cached.decorator.js';
-import { CatalogCache } from '../cache/catalog-cache.js';
 import type { AlbumData, AlbumSearchResult } from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
@@ -19,13 +17,12 @@ import { mapRelease, mapSearchReply } from './musicbrainz.mapper.js';
  * than MUSICBRAINZ_MAX_WAIT away is refused at once (429). Cached answers never reach this class.
  */
 @Injectable()
-export class MusicBrainzClient implements CacheHost {
+export class MusicBrainzClient {
   private readonly settings: UpstreamConfig;
   private readonly queue: RateLimiter;
 
   constructor(
     config: ConfigService<Configuration, true>,
-    readonly cache: CatalogCache,
     private readonly http: UpstreamHttp,
     private readonly clock: Clock,
   ) {
@@ -33,7 +30,6 @@ export class MusicBrainzClient implements CacheHost {
     this.queue = new RateLimiter('album', this.settings.musicbrainzMinIntervalMs);
   }
 
-  @Cached<{ count: number; results: AlbumSearchResult[] }>({ namespace: 'mb-search' })
   async searchReleases(
     query: string,
     limit: number,

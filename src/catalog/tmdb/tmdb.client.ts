@@ -2,8 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
-import { Cached, type CacheHost } from '../cache/cached.decorator.js';
-import { CatalogCache } from '../cache/catalog-cache.js';
 import type { MovieCreditsData, MovieData, MovieSearchPage } from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
@@ -20,7 +18,7 @@ const READ_ACCESS_TOKEN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /** The one TMDB v3 client (upstream.md §2). Replies are validated and mapped here, once. */
 @Injectable()
-export class TmdbClient implements CacheHost {
+export class TmdbClient {
   private readonly settings: UpstreamConfig;
   private readonly limiter = new RateLimiter(
     'movie',
@@ -30,7 +28,6 @@ export class TmdbClient implements CacheHost {
 
   constructor(
     config: ConfigService<Configuration, true>,
-    readonly cache: CatalogCache,
     private readonly http: UpstreamHttp,
     private readonly clock: Clock,
   ) {
@@ -41,7 +38,6 @@ export class TmdbClient implements CacheHost {
     return this.settings.tmdbApiKey !== null;
   }
 
-  @Cached<MovieSearchPage>({ namespace: 'tmdb-search' })
   async searchMovies(query: string, page: number, year: number | null): Promise<MovieSearchPage> {
     const reply = await this.getJson(
       '/search/movie',

@@ -69,3 +69,8 @@ function describe(
       return [422, BAD_QUERY];
   }
 }
+
+/** For the cache layer: a stored copy outlives only an upstream failure, never a bug of ours. */
+export function upstreamFailureOf(error: unknown): string | null {
+  return error instanceof UpstreamError ? error.failure : null;
+}

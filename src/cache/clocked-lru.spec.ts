@@ -1,29 +1,38 @@
-import { TtlLruCache } from './ttl-lru-cache.js';
+import { Clock } from '../common/clock.js';
+import { clockedLru } from './clocked-lru.js';
+
+class FakeClock extends Clock {
+  ms = 0;
+
+  now(): Date {
+    return new Date(this.ms);
+  }
+}
 
 /** A cache over a clock the test moves by hand. */
-function cacheWith(maxEntries: number, ttlMs: number) {
-  const clock = { now: 0 };
-  const cache = new TtlLruCache<string>(maxEntries, ttlMs, () => clock.now);
+function cacheWith(max: number, ttlMs: number) {
+  const clock = new FakeClock();
+  const cache = clockedLru<string>(clock, { max, ttlMs });
   return { cache, clock };
 }
 
-describe(TtlLruCache.name, () => {
-  describe('expiry', () => {
+describe(clockedLru.name, () => {
+  describe('expiry, by the Clock', () => {
     it('serves an entry until its TTL has passed, then forgets it', () => {
       const { cache, clock } = cacheWith(10, 1000);
       cache.set('k', 'v');
 
-      clock.now = 999;
-      expect(cache.get('k')).toEqual({ value: 'v' });
+      clock.ms = 999;
+      expect(cache.get('k')).toBe('v');
 
-      clock.now = 1001;
+      clock.ms = 1000;
       expect(cache.get('k')).toBeUndefined();
     });
 
     it('drops an expired entry when it is read', () => {
       const { cache, clock } = cacheWith(10, 1000);
       cache.set('k', 'v');
-      clock.now = 5000;
+      clock.ms = 5000;
 
       cache.get('k');
 
@@ -33,24 +42,24 @@ describe(TtlLruCache.name, () => {
     it('counts the TTL from the latest set', () => {
       const { cache, clock } = cacheWith(10, 1000);
       cache.set('k', 'old');
-      clock.now = 800;
+      clock.ms = 800;
       cache.set('k', 'new');
 
-      clock.now = 1500;
-      expect(cache.get('k')).toEqual({ value: 'new' });
+      clock.ms = 1500;
+      expect(cache.get('k')).toBe('new');
     });
 
-    it('stores nothing when the TTL is 0', () => {
-      const { cache } = cacheWith(10, 0);
+    it('keeps entries by bound alone when the TTL is 0', () => {
+      const { cache, clock } = cacheWith(10, 0);
       cache.set('k', 'v');
+      clock.ms = 365 * 86_400_000;
 
-      expect(cache.size).toBe(0);
-      expect(cache.get('k')).toBeUndefined();
+      expect(cache.get('k')).toBe('v');
     });
   });
 
   describe('bounds', () => {
-    it('evicts the least recently stored entry beyond maxEntries', () => {
+    it('evicts the least recently stored entry beyond max', () => {
       const { cache } = cacheWith(2, 1000);
       cache.set('a', '1');
       cache.set('b', '2');
@@ -58,8 +67,8 @@ describe(TtlLruCache.name, () => {
 
       expect(cache.size).toBe(2);
       expect(cache.get('a')).toBeUndefined();
-      expect(cache.get('b')).toEqual({ value: '2' });
-      expect(cache.get('c')).toEqual({ value: '3' });
+      expect(cache.get('b')).toBe('2');
+      expect(cache.get('c')).toBe('3');
     });
 
     it('counts a get as a use, so a recently read entry survives', () => {
@@ -70,8 +79,8 @@ describe(TtlLruCache.name, () => {
       cache.set('c', '3');
 
       expect(cache.get('b')).toBeUndefined();
-      expect(cache.get('a')).toEqual({ value: '1' });
-      expect(cache.get('c')).toEqual({ value: '3' });
+      expect(cache.get('a')).toBe('1');
+      expect(cache.get('c')).toBe('3');
     });
 
     it('counts re-setting a key as a use', () => {
@@ -82,7 +91,7 @@ describe(TtlLruCache.name, () => {
       cache.set('c', '3');
 
       expect(cache.get('b')).toBeUndefined();
-      expect(cache.get('a')).toEqual({ value: '1 again' });
+      expect(cache.get('a')).toBe('1 again');
     });
 
     it('evicts in least-recently-used order over many entries', () => {
@@ -93,7 +102,7 @@ describe(TtlLruCache.name, () => {
       cache.set('d', 'd'); // evicts c
       cache.set('e', 'e'); // evicts a
 
-      expect(['a', 'b', 'c', 'd', 'e'].map((key) => cache.get(key)?.value ?? null)).toEqual([
+      expect(['a', 'b', 'c', 'd', 'e'].map((key) => cache.get(key) ?? null)).toEqual([
         null,
         'b',
         null,
@@ -101,18 +110,26 @@ describe(TtlLruCache.name, () => {
         'e',
       ]);
     });
-  });
 
-  it('remembers falsy values as hits', () => {
-    const clock = { now: 0 };
-    const cache = new TtlLruCache<boolean | null | string>(10, 1000, () => clock.now);
-    cache.set('false', false);
-    cache.set('null', null);
-    cache.set('empty', '');
+    it('weighs entries when given a size, and never keeps one heavier than the whole budget', () => {
+      const cache = clockedLru<string>(new FakeClock(), {
+        max: 10,
+        ttlMs: 1000,
+        maxSize: 5,
+        sizeOf: (value) => value.length,
+      });
+      cache.set('a', 'aaa');
+      cache.set('b', 'bb');
+      cache.set('c', 'c');
+      cache.set('huge', 'xxxxxx');
 
-    expect(cache.get('false')).toEqual({ value: false });
-    expect(cache.get('null')).toEqual({ value: null });
-    expect(cache.get('empty')).toEqual({ value: '' });
+      expect(['a', 'b', 'c', 'huge'].map((key) => cache.get(key) ?? null)).toEqual([
+        null,
+        'bb',
+        'c',
+        null,
+      ]);
+    });
   });
 
   it('misses a key it never stored', () => {

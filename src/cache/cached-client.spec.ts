@@ -1,7 +1,9 @@
+import { Injectable } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import { Clock } from '../../common/clock.js';
-import type { Configuration } from '../../config/configuration.js';
-import { Cached } from './cached.decorator.js';
+import { Test } from '@nestjs/testing';
+import { Clock } from '../common/clock.js';
+import type { Configuration } from '../config/configuration.js';
+import { cachedClient, withCache, type CachePlan } from './cached-client.js';
 import { CatalogCache } from './catalog-cache.js';
 
 const SEARCH_CACHE_TTL_MS = 600_000;
@@ -18,54 +20,69 @@ function catalogCache(clock: Clock): CatalogCache {
   const config = {
     get: () => ({ catalogTtlMs: 7 * 86_400_000, searchCacheTtlMs: SEARCH_CACHE_TTL_MS }),
   };
-  return new CatalogCache(config as unknown as ConfigService<Configuration, true>, clock);
+  return new CatalogCache(
+    config as unknown as ConfigService<Configuration, true>,
+    clock,
+    () => null,
+  );
 }
 
-/** A stand-in upstream client: its methods count how often they really run. */
+/** A stand-in upstream client, cache-free like the real ones: its methods count their runs. */
+@Injectable()
 class CountingClient {
   searches: string[] = [];
   covers = 0;
 
-  constructor(readonly cache: CatalogCache) {}
+  get label(): string {
+    return `client with ${this.searches.length} searches`;
+  }
 
-  @Cached<string[]>({ namespace: 'search' })
   async search(query: string, page: number): Promise<string[]> {
     this.searches.push(`${query}#${page}`);
     await Promise.resolve();
     return [`${query} result on page ${page}`];
   }
 
-  @Cached<string[]>({ namespace: 'other' })
   async otherSearch(query: string, page: number): Promise<string[]> {
     this.searches.push(`other ${query}#${page}`);
     await Promise.resolve();
     return [`other ${query}`];
   }
 
-  @Cached<'exists' | 'inconclusive'>({
-    namespace: 'cover',
-    remember: (answer) => answer !== 'inconclusive',
-  })
   async cover(_id: string): Promise<'exists' | 'inconclusive'> {
     this.covers++;
     await Promise.resolve();
     return this.covers === 1 ? 'inconclusive' : 'exists';
   }
 
-  @Cached<string>({ namespace: 'failing' })
   async failing(): Promise<string> {
     this.searches.push('failing');
     await Promise.resolve();
     throw new Error('upstream down');
   }
+
+  async uncached(): Promise<number> {
+    this.searches.push('uncached');
+    await Promise.resolve();
+    return this.searches.length;
+  }
 }
+
+const PLAN: CachePlan<CountingClient> = {
+  search: { namespace: 'search' },
+  otherSearch: { namespace: 'other' },
+  cover: { namespace: 'cover', remember: (answer) => answer !== 'inconclusive' },
+  failing: { namespace: 'failing' },
+};
 
 function setup() {
   const clock = new FakeClock();
-  return { clock, client: new CountingClient(catalogCache(clock)) };
+  const cache = catalogCache(clock);
+  const bare = new CountingClient();
+  return { clock, cache, bare, client: withCache(bare, cache, PLAN) };
 }
 
-describe(Cached.name, () => {
+describe(withCache.name, () => {
   it('runs the method once for repeated calls with the same arguments', async () => {
     const { client } = setup();
 
@@ -131,12 +148,41 @@ describe(Cached.name, () => {
   });
 
   it('calls the method with its own instance as `this`', async () => {
-    const { client } = setup();
-    const other = new CountingClient(client.cache);
+    const { cache, bare } = setup();
+    const otherBare = new CountingClient();
+    const other = withCache(otherBare, cache, PLAN);
 
     await other.search('alien', 1);
 
-    expect(other.searches).toEqual(['alien#1']);
-    expect(client.searches).toEqual([]);
+    expect(otherBare.searches).toEqual(['alien#1']);
+    expect(bare.searches).toEqual([]);
+  });
+
+  it('leaves the methods outside the plan, and the getters, to the client', async () => {
+    const { client, bare } = setup();
+
+    await expect(client.uncached()).resolves.toBe(1);
+    await expect(client.uncached()).resolves.toBe(2);
+    expect(client.label).toBe('client with 2 searches');
+    expect(client).toBeInstanceOf(CountingClient);
+    expect(bare.searches).toEqual(['uncached', 'uncached']);
+  });
+});
+
+describe(cachedClient.name, () => {
+  it('hands whoever injects the client the cached one', async () => {
+    const clock = new FakeClock();
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        { provide: CatalogCache, useValue: catalogCache(clock) },
+        ...cachedClient(CountingClient, PLAN),
+      ],
+    }).compile();
+    const client = moduleRef.get(CountingClient);
+
+    await client.search('alien', 1);
+    await client.search('alien', 1);
+
+    expect(client.searches).toEqual(['alien#1']);
   });
 });

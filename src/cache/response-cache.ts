@@ -8,8 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { map, of, type Observable } from 'rxjs';
-import { DataVersion } from '../database/data-version.js';
-import { ReadCaches, type ReadCache } from '../database/read-cache.js';
+import { ReadCaches, type ReadCache } from './read-cache.js';
 
 /** A serialized 200 answer and its validator. */
 interface CachedBody {
@@ -29,11 +28,10 @@ const MAX_CHARACTERS = 4_000_000;
 export class ResponseCache {
   private readonly cache: ReadCache<CachedBody> | null;
 
-  constructor(
-    caches: ReadCaches,
-    private readonly dataVersion: DataVersion,
-  ) {
+  constructor(caches: ReadCaches) {
     this.cache = caches.create({
+      // Weeks, the movies and albums in them, and their owners' usernames.
+      domains: ['weeks', 'catalog', 'users'],
       maxEntries: MAX_ENTRIES,
       maxWeight: MAX_CHARACTERS,
       weigh: (body, url) => url.length + body.json.length,
@@ -44,8 +42,9 @@ export class ResponseCache {
     return this.cache !== null;
   }
 
+  /** Taken before a read, handed back to `set`. */
   get version(): number {
-    return this.dataVersion.current;
+    return this.cache?.current ?? 0;
   }
 
   get(key: string): CachedBody | undefined {
@@ -58,7 +57,7 @@ export class ResponseCache {
 }
 
 /**
- * Answers a GET from the ResponseCache until the next write. It sits after the guards, so every
+ * Answers a GET from the ResponseCache until the next write to what it shows. It sits after the guards, so every
  * request is still authenticated, and the answer must depend on nothing but the URL (not on who
  * asks). Errors are never cached: they pass straight through.
  */

@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Clock } from '../../common/clock.js';
-import type { Configuration } from '../../config/configuration.js';
-import { UpstreamError } from '../upstream/upstream-error.js';
+import type { LRUCache } from 'lru-cache';
+import { Clock } from '../common/clock.js';
+import type { Configuration } from '../config/configuration.js';
+import { clockedLru } from './clocked-lru.js';
 import { SingleFlight } from './single-flight.js';
-import { TtlLruCache } from '../../common/ttl-lru-cache.js';
 
 export const MEMORY_CACHE_MAX_ENTRIES = 1000;
 
@@ -24,27 +24,38 @@ export interface ReadThrough<T> {
 }
 
 /**
- * The catalog's one cache layer (upstream.md §1 "Caching"). Upstream clients reach it through the
- * @Cached decorator (in-memory TTL + LRU for searches and cover-art answers); catalog services use
- * readThrough for what is stored in the database. Both share single flight, and neither ever
+ * Names the upstream failure an error is (for the log), or null when it is not one: only an upstream
+ * failure lets a stored copy be served. Given by the catalog, so this layer knows none of its types.
+ */
+export type UpstreamFailureOf = (error: unknown) => string | null;
+
+/** A successful answer, boxed so that any value (even a falsy one) can be an LRU entry. */
+interface Kept {
+  value: unknown;
+}
+
+/**
+ * The catalog's one cache layer (upstream.md §1 "Caching"). Upstream clients are wrapped with it
+ * by `cachedClient` (in memory, TTL + LRU, for searches and cover-art answers); catalog services
+ * use readThrough for what is stored in the database. Both share single flight, and neither ever
  * caches a failure.
  */
-@Injectable()
 export class CatalogCache {
   private readonly logger = new Logger('CatalogCache');
-  private readonly memory: TtlLruCache<unknown>;
+  private readonly memory: LRUCache<string, Kept>;
+  private readonly searchTtlMs: number;
   private readonly flights = new SingleFlight();
   private readonly catalogTtlMs: number;
 
   constructor(
     config: ConfigService<Configuration, true>,
     private readonly clock: Clock,
+    private readonly upstreamFailureOf: UpstreamFailureOf,
   ) {
     const upstream = config.get('upstream', { infer: true });
     this.catalogTtlMs = upstream.catalogTtlMs;
-    this.memory = new TtlLruCache(MEMORY_CACHE_MAX_ENTRIES, upstream.searchCacheTtlMs, () =>
-      this.clock.now().getTime(),
-    );
+    this.searchTtlMs = upstream.searchCacheTtlMs;
+    this.memory = clockedLru(clock, { max: MEMORY_CACHE_MAX_ENTRIES, ttlMs: this.searchTtlMs });
   }
 
   /** In memory for SEARCH_CACHE_TTL; `remember` can refuse a value (an inconclusive answer). */
@@ -57,11 +68,12 @@ export class CatalogCache {
     if (hit) return hit.value as T;
     return this.flights.run(`memo:${key}`, async () => {
       const value = await load();
-      if (remember(value)) this.memory.set(key, value);
+      if (this.searchTtlMs > 0 && remember(value)) this.memory.set(key, { value });
       return value;
     });
   }
 
+  // Hand-made: lru-cache's fetch cannot serve a stored row, however old, when the refresh fails.
   /**
    * Stored and fresh: served as is. Missing or older than CATALOG_TTL: fetched (once for all
    * concurrent callers). When that fetch fails upstream, a stored copy, however old, still wins.
@@ -73,8 +85,9 @@ export class CatalogCache {
     try {
       return { value: await this.flights.run(`fetch:${spec.key}`, spec.fetch), cached: false };
     } catch (error) {
-      if (stored === null || !(error instanceof UpstreamError)) throw error;
-      this.logger.warn(`Serving stored ${spec.key}: refresh failed (${error.failure})`);
+      const failure = this.upstreamFailureOf(error);
+      if (stored === null || failure === null) throw error;
+      this.logger.warn(`Serving stored ${spec.key}: refresh failed (${failure})`);
       return { value: stored, cached: true };
     }
   }

@@ -1,9 +1,9 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import { Clock } from '../../common/clock.js';
-import type { Configuration } from '../../config/configuration.js';
-import { UpstreamError } from '../upstream/upstream-error.js';
+import { Clock } from '../common/clock.js';
+import type { Configuration } from '../config/configuration.js';
+import { UpstreamError, upstreamFailureOf } from '../catalog/upstream/upstream-error.js';
 import { CatalogCache, type ReadThrough } from './catalog-cache.js';
 
 const CATALOG_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -34,7 +34,7 @@ function fakeConfig(
 
 function setup(ttls?: { catalogTtlMs: number; searchCacheTtlMs: number }) {
   const clock = new FakeClock();
-  return { clock, cache: new CatalogCache(fakeConfig(ttls), clock) };
+  return { clock, cache: new CatalogCache(fakeConfig(ttls), clock, upstreamFailureOf) };
 }
 
 function deferred<T>() {

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
-import { TtlLruCache } from '../common/ttl-lru-cache.js';
 import type { Configuration } from '../config/configuration.js';
-import { DataVersion } from './data-version.js';
+import { clockedLru } from './clocked-lru.js';
+import { DataVersion, type DataDomain } from '../database/data-version.js';
 
 export interface ReadCacheLimits<V> {
+  /** The data the cached values show: a write to any of them ends every entry. */
+  domains: readonly DataDomain[];
   maxEntries: number;
   /** Bounds how late a change made outside the API (directly in the database) shows. */
   ttlMs: number;
@@ -15,21 +18,28 @@ export interface ReadCacheLimits<V> {
 }
 
 /**
- * A TtlLruCache of values read from the database, valid for one DataVersion. When the version
- * moves, every entry is stale and they all go at once.
+ * An LRU of values read from the database, valid for one version of its data domains. When the
+ * version moves, every entry is stale and they all go at once.
  */
-export class ReadCache<V> {
-  private readonly entries: TtlLruCache<V>;
+// Hand-made around lru-cache: it has no notion of "valid while this number holds".
+export class ReadCache<V extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<string, V>;
+  private readonly domains: readonly DataDomain[];
   private version: number;
 
   constructor(
     private readonly dataVersion: DataVersion,
-    { maxEntries, ttlMs, maxWeight, weigh }: ReadCacheLimits<V>,
-    now: () => number,
+    { domains, maxEntries, ttlMs, maxWeight, weigh }: ReadCacheLimits<V>,
+    clock: Clock,
   ) {
-    const weightLimit = weigh ? { max: maxWeight ?? Infinity, of: weigh } : undefined;
-    this.entries = new TtlLruCache(maxEntries, ttlMs, now, weightLimit);
-    this.version = dataVersion.current;
+    this.domains = domains;
+    this.entries = clockedLru(clock, { max: maxEntries, ttlMs, maxSize: maxWeight, sizeOf: weigh });
+    this.version = dataVersion.of(domains);
+  }
+
+  /** The version of this cache's domains now: take it before a read, hand it to `set`. */
+  get current(): number {
+    return this.dataVersion.of(this.domains);
   }
 
   get size(): number {
@@ -39,7 +49,7 @@ export class ReadCache<V> {
 
   get(key: string): V | undefined {
     this.dropIfStale();
-    return this.entries.get(key)?.value;
+    return this.entries.get(key);
   }
 
   /**
@@ -55,16 +65,17 @@ export class ReadCache<V> {
   async getOrLoad(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;
-    const readAt = this.dataVersion.current;
+    const readAt = this.current;
     const loaded = await load();
     if (loaded !== undefined) this.set(key, loaded, readAt);
     return loaded;
   }
 
   private dropIfStale(): void {
-    if (this.version === this.dataVersion.current) return;
+    const current = this.current;
+    if (this.version === current) return;
     this.entries.clear();
-    this.version = this.dataVersion.current;
+    this.version = current;
   }
 }
 
@@ -82,11 +93,11 @@ export class ReadCaches {
   }
 
   /** `maxTtlMs` shortens READ_CACHE_TTL for values that must not lag long behind the database. */
-  create<V>(
+  create<V extends NonNullable<unknown>>(
     limits: Omit<ReadCacheLimits<V>, 'ttlMs'> & { maxTtlMs?: number },
   ): ReadCache<V> | null {
     if (this.ttlMs === 0) return null;
     const ttlMs = Math.min(this.ttlMs, limits.maxTtlMs ?? Infinity);
-    return new ReadCache(this.dataVersion, { ...limits, ttlMs }, () => this.clock.now().getTime());
+    return new ReadCache(this.dataVersion, { ...limits, ttlMs }, this.clock);
   }
 }

@@ -1,64 +1,89 @@
-import { DataVersion } from './data-version.js';
+import { Clock } from '../common/clock.js';
+import { DataVersion, type DataDomain } from '../database/data-version.js';
 import { ReadCache } from './read-cache.js';
+
+class FakeClock extends Clock {
+  ms = 0;
+
+  now(): Date {
+    return new Date(this.ms);
+  }
+}
 
 describe(ReadCache.name, () => {
   let version: DataVersion;
-  let now: number;
-  const cache = (maxEntries = 10, extra: { maxWeight?: number } = {}) =>
+  let clock: FakeClock;
+  const cache = (
+    maxEntries = 10,
+    extra: { maxWeight?: number; domains?: readonly DataDomain[] } = {},
+  ) =>
     new ReadCache<string>(
       version,
-      { maxEntries, ttlMs: 1000, weigh: (value) => value.length, ...extra },
-      () => now,
+      { domains: ['weeks'], maxEntries, ttlMs: 1000, weigh: (value) => value.length, ...extra },
+      clock,
     );
 
   beforeEach(() => {
     version = new DataVersion();
-    now = 0;
+    clock = new FakeClock();
   });
 
   it('keeps a value until the data version moves, then drops everything', () => {
     const reads = cache();
-    reads.set('a', 'A', version.current);
-    reads.set('b', 'B', version.current);
+    reads.set('a', 'A', reads.current);
+    reads.set('b', 'B', reads.current);
     expect(reads.get('a')).toBe('A');
     version.advance();
     expect(reads.get('a')).toBeUndefined();
     expect(reads.size).toBe(0);
   });
 
+  it('ends only with a write to one of its domains', () => {
+    const reads = cache(10, { domains: ['weeks', 'users'] });
+    reads.set('a', 'A', reads.current);
+    version.advance(['tokens']);
+    version.advance(['catalog']);
+    expect(reads.get('a')).toBe('A');
+    version.advance(['users']);
+    expect(reads.get('a')).toBeUndefined();
+    reads.set('a', 'A', reads.current);
+    version.advance(['weeks']);
+    expect(reads.get('a')).toBeUndefined();
+  });
+
   it('does not keep a value read before a write that ended while it was being read', () => {
     const reads = cache();
-    const readAt = version.current;
-    version.advance();
+    const readAt = reads.current;
+    version.advance(['weeks']);
     reads.set('a', 'read across a write', readAt);
     expect(reads.get('a')).toBeUndefined();
   });
 
   it('forgets a value after its TTL', () => {
     const reads = cache();
-    reads.set('a', 'A', version.current);
-    now = 999;
+    reads.set('a', 'A', reads.current);
+    clock.ms = 999;
     expect(reads.get('a')).toBe('A');
-    now = 1000;
+    clock.ms = 1000;
     expect(reads.get('a')).toBeUndefined();
   });
 
   it('evicts the least recently used beyond maxEntries', () => {
     const reads = cache(2);
-    reads.set('a', 'A', version.current);
-    reads.set('b', 'B', version.current);
+    reads.set('a', 'A', reads.current);
+    reads.set('b', 'B', reads.current);
     reads.get('a');
-    reads.set('c', 'C', version.current);
+    reads.set('c', 'C', reads.current);
     expect([reads.get('a'), reads.get('b'), reads.get('c')]).toEqual(['A', undefined, 'C']);
   });
 
   it('evicts by weight, and never keeps a value heavier than the whole budget', () => {
     const reads = cache(10, { maxWeight: 5 });
-    reads.set('a', 'aaa', version.current);
-    reads.set('b', 'bb', version.current);
-    reads.set('c', 'c', version.current);
+    reads.set('a', 'aaa', reads.current);
+    reads.set('b', 'bb', reads.current);
+    reads.set('c', 'c', reads.current);
     expect([reads.get('a'), reads.get('b'), reads.get('c')]).toEqual([undefined, 'bb', 'c']);
-    reads.set('huge', 'xxxxxx', version.current);
+    reads.set('huge', 'xxxxxx', reads.current);
     expect(reads.get('huge')).toBeUndefined();
     expect(reads.get('b')).toBe('bb');
   });
@@ -67,15 +92,16 @@ describe(ReadCache.name, () => {
     const reads = new ReadCache<string>(
       version,
       {
+        domains: ['weeks'],
         maxEntries: 10,
         ttlMs: 1000,
         maxWeight: 10,
         weigh: (value, key) => key.length + value.length,
       },
-      () => now,
+      clock,
     );
-    reads.set('a'.repeat(6), 'xx', version.current);
-    reads.set('b'.repeat(6), 'xx', version.current);
+    reads.set('a'.repeat(6), 'xx', reads.current);
+    reads.set('b'.repeat(6), 'xx', reads.current);
     expect(reads.get('a'.repeat(6))).toBeUndefined();
     expect(reads.get('b'.repeat(6))).toBe('xx');
   });
@@ -97,7 +123,7 @@ describe(ReadCache.name, () => {
   it('getOrLoad does not keep what it loaded while a write ended', async () => {
     const reads = cache();
     await reads.getOrLoad('a', () => {
-      version.advance();
+      version.advance(['weeks']);
       return Promise.resolve('stale');
     });
     expect(reads.get('a')).toBeUndefined();
