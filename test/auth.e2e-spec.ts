@@ -8,7 +8,6 @@ import {
   craftJwt,
   decodeJwt,
   expectValidationError,
-  FakeClock,
   ISO_TIMESTAMP,
   login,
   newCredentials,
@@ -23,6 +22,7 @@ import {
   type SelfUserBody,
   type TokenPairBody,
 } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const INVALID_LOGIN = { detail: 'Invalid username or password' };

@@ -18,7 +18,8 @@ import {
   TMDB_MOVIES,
   TMDB_SEARCH,
 } from './fake-upstream/fixtures/tmdb.js';
-import { expectValidationError, FakeClock } from './support/auth-helpers.js';
+import { expectValidationError } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import {
   closedPort,
   expectHealthy,

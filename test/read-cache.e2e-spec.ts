@@ -6,7 +6,8 @@ import { User } from '../src/users/entities/user.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import { authHeader, craftJwt, FakeClock, outcome } from './support/auth-helpers.js';
+import { authHeader, craftJwt, outcome } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import { writeOutsideApi, type TestApp } from './support/test-app.js';
 import {
   countQueries,

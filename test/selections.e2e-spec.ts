@@ -2,12 +2,8 @@ import { Movie } from '../src/movies/entities/movie.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { MB } from './fake-upstream/fixtures/musicbrainz.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import {
-  expectValidationError,
-  FakeClock,
-  ISO_TIMESTAMP,
-  outcome,
-} from './support/auth-helpers.js';
+import { expectValidationError, ISO_TIMESTAMP, outcome } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import type { TestApp } from './support/test-app.js';
 import {
   ALBUM_REF_KEYS,

@@ -6,12 +6,8 @@ import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { MB } from './fake-upstream/fixtures/musicbrainz.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import {
-  expectValidationError,
-  FakeClock,
-  ISO_TIMESTAMP,
-  outcome,
-} from './support/auth-helpers.js';
+import { expectValidationError, ISO_TIMESTAMP, outcome } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import type { TestApp } from './support/test-app.js';
 import {
   albumRef,
@@ -33,7 +29,6 @@ import {
   seedWeek,
   seedWeekAlbum,
   seedWeekMovie,
-  setClock,
   weekRow,
   WeekPicker,
   WeeksClient,
@@ -580,7 +575,7 @@ describe('Week items (contract §6)', () => {
 
     it('the week /weeks/current created is claimed by an add, and /current then shows the owner', async () => {
       const album = await seedAlbum(t.dataSource);
-      setClock(clock, '2037-05-06T07:08:09.010Z');
+      clock.setTo('2037-05-06T07:08:09.010Z');
       const current = await api.current(alice);
       expect(current.body).toMatchObject({ user_id: null, owner: null });
       clock.advance(1000);

@@ -3,7 +3,8 @@ import request, { type Response, type Test } from 'supertest';
 import { Clock } from '../../src/common/clock.js';
 import type { FakeUpstream, RecordedRequest } from '../fake-upstream/fake-upstream.js';
 import { LOVE_IDS, MB_EXPECTED, MB_RELEASES } from '../fake-upstream/fixtures/musicbrainz.js';
-import { authHeader, FakeClock, registerAndLogin } from './auth-helpers.js';
+import { authHeader, registerAndLogin } from './auth-helpers.js';
+import { FakeClock } from './fake-clock.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
 /** A User-Agent in MusicBrainz's `Name/version ( contact )` form, checked on every upstream call. */

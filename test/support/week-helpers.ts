@@ -8,7 +8,8 @@ import { Clock } from '../../src/common/clock.js';
 import { WeekAlbum } from '../../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../../src/weeks/entities/week.entity.js';
-import { authHeader, FakeClock, registerAndLogin } from './auth-helpers.js';
+import { authHeader, registerAndLogin } from './auth-helpers.js';
+import type { FakeClock } from './fake-clock.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -20,12 +21,6 @@ export function createWeeksApp(
   env: Record<string, string | undefined> = {},
 ): Promise<TestApp> {
   return createTestApp(env, (builder) => builder.overrideProvider(Clock).useValue(clock));
-}
-
-/** Moves a FakeClock to an absolute instant (it only knows `advance`). Returns the new now. */
-export function setClock(clock: FakeClock, instant: string): Date {
-  clock.advance(Date.parse(instant) - clock.now().getTime());
-  return clock.now();
 }
 
 /** `clock.now()` as the wire shows it. */
