@@ -739,7 +739,9 @@ describe('HTTP conventions (contract §1)', () => {
       let cors: TestApp;
 
       beforeAll(async () => {
-        cors = await createTestApp({ CORS_ORIGINS: 'https://a.example,http://localhost:5173' });
+        cors = await createTestApp({
+          env: { CORS_ORIGINS: 'https://a.example,http://localhost:5173' },
+        });
       });
 
       afterAll(async () => {
@@ -819,7 +821,7 @@ describe('HTTP conventions (contract §1)', () => {
       let cors: TestApp;
 
       beforeAll(async () => {
-        cors = await createTestApp({ CORS_ORIGINS: '*' });
+        cors = await createTestApp({ env: { CORS_ORIGINS: '*' } });
       });
 
       afterAll(async () => {
@@ -852,12 +854,13 @@ describe('HTTP conventions (contract §1)', () => {
     let restoreOutput: () => void;
 
     beforeAll(async () => {
-      broken = await createTestApp({}, (builder) =>
-        builder.overrideProvider(HealthService).useValue({
-          version: '0.1.0',
-          assertDatabaseReady: () => Promise.reject(new Error('secret internals at /srv/db')),
-        }),
-      );
+      broken = await createTestApp({
+        customize: (builder) =>
+          builder.overrideProvider(HealthService).useValue({
+            version: '0.1.0',
+            assertDatabaseReady: () => Promise.reject(new Error('secret internals at /srv/db')),
+          }),
+      });
     });
 
     afterAll(async () => {

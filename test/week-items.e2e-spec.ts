@@ -8,11 +8,10 @@ import { MB } from './fake-upstream/fixtures/musicbrainz.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
 import { expectValidationError, ISO_TIMESTAMP, outcome } from './support/auth-helpers.js';
 import { FakeClock } from './support/fake-clock.js';
-import type { TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
 import {
   albumRef,
   albumSlotRows,
-  createWeeksApp,
   failure,
   invalid,
   keysOf,
@@ -60,10 +59,13 @@ describe('Week items (contract §6)', () => {
   beforeAll(async () => {
     fake = await FakeUpstream.start();
     // MusicBrainz and the Cover Art Archive are the fake; TMDB has no key (stored movies only).
-    t = await createWeeksApp(clock, {
-      ...fake.env(),
-      TMDB_API_KEY: undefined,
-      MUSICBRAINZ_USER_AGENT: USER_AGENT,
+    t = await createTestApp({
+      clock,
+      env: {
+        ...fake.env(),
+        TMDB_API_KEY: undefined,
+        MUSICBRAINZ_USER_AGENT: USER_AGENT,
+      },
     });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
@@ -893,7 +895,7 @@ describe('Week items with movies fetched from (fake) TMDB', () => {
   beforeAll(async () => {
     // Some latency, so that racing adds are all in flight upstream at once.
     fake = await FakeUpstream.start({ latencyMs: 50 });
-    t = await createWeeksApp(clock, { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT });
+    t = await createTestApp({ clock, env: { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');

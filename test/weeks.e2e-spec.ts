@@ -7,12 +7,11 @@ import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
 import { expectValidationError, ISO_TIMESTAMP, outcome } from './support/auth-helpers.js';
 import { FakeClock } from './support/fake-clock.js';
-import { writeOutsideApi, type TestApp } from './support/test-app.js';
+import { createTestApp, writeOutsideApi, type TestApp } from './support/test-app.js';
 import {
   albumRef,
   albumSlotRows,
   countQueries,
-  createWeeksApp,
   failure,
   invalid,
   keysOf,
@@ -96,7 +95,7 @@ describe('Weeks (contract §5)', () => {
   let albumB: Album;
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock);
+    t = await createTestApp({ clock });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -840,7 +839,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
   let bob: Member;
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock);
+    t = await createTestApp({ clock });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -975,7 +974,7 @@ describe('GET /api/weeks (contract §5.2)', () => {
   let expected: WeekBody[];
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock);
+    t = await createTestApp({ clock });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -1145,7 +1144,7 @@ describe('No N+1: week list and week detail use a fixed number of queries', () =
 
   beforeAll(async () => {
     // The read caches off: these count the queries of the reads themselves.
-    t = await createWeeksApp(clock, { READ_CACHE_TTL: '0' });
+    t = await createTestApp({ clock, env: { READ_CACHE_TTL: '0' } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     ({ weekIds } = await seedHistory(t.dataSource, {
