@@ -5,8 +5,10 @@ import { createTestApp, type TestApp } from '../test/support/test-app.js';
 export async function startBenchApp(
   env: Record<string, string>,
 ): Promise<{ app: TestApp; baseUrl: string; auth: Record<string, string> }> {
-  const app = await createTestApp({ THROTTLE_LIMIT: '0', LOG_LEVEL: 'error', ...env });
-  await app.app.listen(0, '127.0.0.1');
+  const app = await createTestApp({
+    env: { THROTTLE_LIMIT: '0', LOG_LEVEL: 'error', ...env },
+    listen: true,
+  });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   const credentials = {

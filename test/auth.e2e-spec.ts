@@ -1,14 +1,12 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { RefreshToken } from '../src/users/entities/refresh-token.entity.js';
-import { Clock } from '../src/common/clock.js';
 import { User } from '../src/users/entities/user.entity.js';
 import {
   authHeader,
   craftJwt,
   decodeJwt,
   expectValidationError,
-  FakeClock,
   ISO_TIMESTAMP,
   login,
   newCredentials,
@@ -23,6 +21,7 @@ import {
   type SelfUserBody,
   type TokenPairBody,
 } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const INVALID_LOGIN = { detail: 'Invalid username or password' };
@@ -115,7 +114,7 @@ describe('Auth (contract §3)', () => {
 
   beforeAll(async () => {
     clock = new FakeClock();
-    t = await createTestApp({}, (builder) => builder.overrideProvider(Clock).useValue(clock));
+    t = await createTestApp({ clock });
     api = authApi(t.server);
   });
 
@@ -788,7 +787,7 @@ describe('Refresh token expiry (JWT_REFRESH_TTL)', () => {
 
   async function start(env: Record<string, string>): Promise<AuthApi> {
     clock = new FakeClock();
-    t = await createTestApp(env, (builder) => builder.overrideProvider(Clock).useValue(clock));
+    t = await createTestApp({ env, clock });
     return authApi(t.server);
   }
 
@@ -835,9 +834,10 @@ describe('Login and register throttling (contract §3.7)', () => {
 
   async function start(env: Record<string, string | undefined>): Promise<AuthApi> {
     clock = new FakeClock();
-    t = await createTestApp({ THROTTLE_LIMIT: '3', THROTTLE_TTL: '60s', ...env }, (builder) =>
-      builder.overrideProvider(Clock).useValue(clock),
-    );
+    t = await createTestApp({
+      env: { THROTTLE_LIMIT: '3', THROTTLE_TTL: '60s', ...env },
+      clock,
+    });
     return authApi(t.server);
   }
 

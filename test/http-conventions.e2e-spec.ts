@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { HealthService } from '../src/health/health.service.js';
-import { bearer, rawRequest, signUp, type TestUser } from './support/http-helpers.js';
+import { authHeader, signUp, type TestUser } from './support/auth-helpers.js';
+import { rawRequest } from './support/raw-request.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const JSON_TYPE = /^application\/json\b/;
@@ -37,7 +38,7 @@ describe('HTTP conventions (contract §1)', () => {
       ['get', '/api/users/1/extra'],
       ['delete', '/api/no-such-resource/1'],
     ] as const)('%s %s → 404 Not Found as JSON', async (method, path) => {
-      const res = await request(t.server)[method](path).set(bearer(alice.accessToken));
+      const res = await request(t.server)[method](path).set(authHeader(alice.accessToken));
       expect(res.status).toBe(404);
       expect(res.headers['content-type']).toMatch(JSON_TYPE);
       expect(res.body).toEqual({ detail: 'Not Found' });
@@ -60,7 +61,7 @@ describe('HTTP conventions (contract §1)', () => {
       ['get', '/api/auth/login', 'POST'],
       ['patch', '/api/auth/register', 'POST'],
     ] as const)('%s %s → 405 Method Not Allowed with Allow: %s', async (method, path, allow) => {
-      const res = await request(t.server)[method](path).set(bearer(alice.accessToken));
+      const res = await request(t.server)[method](path).set(authHeader(alice.accessToken));
       expect(res.status).toBe(405);
       expect(res.headers['content-type']).toMatch(JSON_TYPE);
       expect(res.headers.allow).toBe(allow);
@@ -100,8 +101,8 @@ describe('HTTP conventions (contract §1)', () => {
     });
 
     it('HEAD on a protected route with a token → 200 with no body', async () => {
-      const get = await request(t.server).get('/api/auth/me').set(bearer(alice.accessToken));
-      const head = await request(t.server).head('/api/auth/me').set(bearer(alice.accessToken));
+      const get = await request(t.server).get('/api/auth/me').set(authHeader(alice.accessToken));
+      const head = await request(t.server).head('/api/auth/me').set(authHeader(alice.accessToken));
       expect(head.status).toBe(200);
       expect(head.headers['content-length']).toBe(get.headers['content-length']);
       expect(head.text ?? '').toBe('');
@@ -110,11 +111,15 @@ describe('HTTP conventions (contract §1)', () => {
     it('HEAD on a parameter route validates like GET', async () => {
       const ok = await request(t.server)
         .head(`/api/users/${alice.id}`)
-        .set(bearer(alice.accessToken));
+        .set(authHeader(alice.accessToken));
       expect(ok.status).toBe(200);
-      const missing = await request(t.server).head('/api/users/999').set(bearer(alice.accessToken));
+      const missing = await request(t.server)
+        .head('/api/users/999')
+        .set(authHeader(alice.accessToken));
       expect(missing.status).toBe(404);
-      const invalid = await request(t.server).head('/api/users/abc').set(bearer(alice.accessToken));
+      const invalid = await request(t.server)
+        .head('/api/users/abc')
+        .set(authHeader(alice.accessToken));
       expect(invalid.status).toBe(422);
     });
 
@@ -134,7 +139,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('serves /api/auth/me/ with the /api/auth/me handler, no redirect', async () => {
       const res = await request(t.server)
         .get('/api/auth/me/')
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .redirects(0);
       expect(res.status).toBe(200);
       expect(res.headers.location).toBeUndefined();
@@ -181,7 +186,7 @@ describe('HTTP conventions (contract §1)', () => {
       async (contentType) => {
         const res = await request(t.server)
           .patch(`/api/users/${alice.id}`)
-          .set(bearer(alice.accessToken))
+          .set(authHeader(alice.accessToken))
           .set('Content-Type', contentType)
           .send(JSON.stringify({ username: 'alice' }));
         expect(res.status).toBe(200);
@@ -192,7 +197,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('ignores an empty body with Content-Type: application/json on GET', async () => {
       const res = await request(t.server)
         .get('/api/auth/me')
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .set('Content-Type', 'application/json');
       expect(res.status).toBe(200);
       expect(res.body.id).toBe(alice.id);
@@ -203,7 +208,7 @@ describe('HTTP conventions (contract §1)', () => {
         method: 'GET',
         path: `/api/users/${alice.id}`,
         headers: {
-          ...bearer(alice.accessToken),
+          ...authHeader(alice.accessToken),
           'Content-Type': 'application/json',
           'Content-Length': '0',
         },
@@ -215,7 +220,7 @@ describe('HTTP conventions (contract §1)', () => {
         method: 'DELETE',
         path: `/api/users/${alice.id}`,
         headers: {
-          ...bearer(alice.accessToken),
+          ...authHeader(alice.accessToken),
           'Content-Type': 'application/json',
           'Content-Length': '0',
         },
@@ -254,7 +259,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('treats a missing PATCH body as {} (200, nothing changes)', async () => {
       const res = await request(t.server)
         .patch(`/api/users/${alice.id}`)
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .set('Content-Type', 'application/json');
       expect(res.status).toBe(200);
       expect(res.body.username).toBe('alice');
@@ -283,7 +288,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('refuses 415 on PATCH /api/users/{id} with text/plain', async () => {
       const res = await request(t.server)
         .patch(`/api/users/${alice.id}`)
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .set('Content-Type', 'text/plain')
         .send('{}');
       expect(res.status).toBe(415);
@@ -311,7 +316,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('refuses a form body on PATCH /api/users/{id} with 415', async () => {
       const res = await request(t.server)
         .patch(`/api/users/${alice.id}`)
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .type('form')
         .send({ username: 'alice' });
       expect(res.status).toBe(415);
@@ -395,7 +400,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('answers 422 with field null for a non-object body on PATCH too', async () => {
       const res = await request(t.server)
         .patch(`/api/users/${alice.id}`)
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .set('Content-Type', 'application/json')
         .send('null');
       expect(res.status).toBe(422);
@@ -425,7 +430,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('forbids unknown fields on PATCH /api/users/{id}', async () => {
       const res = await request(t.server)
         .patch(`/api/users/${alice.id}`)
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .send({ is_active: false });
       expect(res.status).toBe(422);
       expect(res.body).toEqual({
@@ -515,7 +520,7 @@ describe('HTTP conventions (contract §1)', () => {
     });
 
     it('401 with a bad token comes before 422', async () => {
-      const res = await request(t.server).get('/api/users/abc').set(bearer('not-a-jwt'));
+      const res = await request(t.server).get('/api/users/abc').set(authHeader('not-a-jwt'));
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ detail: 'Could not validate credentials' });
     });
@@ -523,7 +528,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('422 comes before 404 (an invalid body on an unknown user)', async () => {
       const res = await request(t.server)
         .patch('/api/users/999')
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .send({ username: 'x' });
       expect(res.status).toBe(422);
       expect(res.body.errors).toEqual([
@@ -536,7 +541,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('reports path and body problems together in one response', async () => {
       const res = await request(t.server)
         .patch('/api/users/abc')
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .send({ foo: 1 });
       expect(res.status).toBe(422);
       expect(res.headers['content-type']).toMatch(JSON_TYPE);
@@ -575,7 +580,7 @@ describe('HTTP conventions (contract §1)', () => {
       async (id) => {
         const res = await request(t.server)
           .get(`/api/users/${encodeURIComponent(id)}`)
-          .set(bearer(alice.accessToken));
+          .set(authHeader(alice.accessToken));
         expect(res.status).toBe(422);
         expect(res.body).toEqual({
           detail: 'user_id must be an integer',
@@ -587,7 +592,9 @@ describe('HTTP conventions (contract §1)', () => {
     it.each(['0', '-1', '2147483648', '99999999999999999999'])(
       'GET /api/users/%s → 422 out of range, location path',
       async (id) => {
-        const res = await request(t.server).get(`/api/users/${id}`).set(bearer(alice.accessToken));
+        const res = await request(t.server)
+          .get(`/api/users/${id}`)
+          .set(authHeader(alice.accessToken));
         expect(res.status).toBe(422);
         expect(res.body.errors).toHaveLength(1);
         expect(res.body.errors[0]).toEqual({
@@ -602,7 +609,7 @@ describe('HTTP conventions (contract §1)', () => {
     it('accepts the largest id, 2147483647 (→ 404 User not found)', async () => {
       const res = await request(t.server)
         .get('/api/users/2147483647')
-        .set(bearer(alice.accessToken));
+        .set(authHeader(alice.accessToken));
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ detail: 'User not found' });
     });
@@ -732,7 +739,9 @@ describe('HTTP conventions (contract §1)', () => {
       let cors: TestApp;
 
       beforeAll(async () => {
-        cors = await createTestApp({ CORS_ORIGINS: 'https://a.example,http://localhost:5173' });
+        cors = await createTestApp({
+          env: { CORS_ORIGINS: 'https://a.example,http://localhost:5173' },
+        });
       });
 
       afterAll(async () => {
@@ -812,7 +821,7 @@ describe('HTTP conventions (contract §1)', () => {
       let cors: TestApp;
 
       beforeAll(async () => {
-        cors = await createTestApp({ CORS_ORIGINS: '*' });
+        cors = await createTestApp({ env: { CORS_ORIGINS: '*' } });
       });
 
       afterAll(async () => {
@@ -845,12 +854,13 @@ describe('HTTP conventions (contract §1)', () => {
     let restoreOutput: () => void;
 
     beforeAll(async () => {
-      broken = await createTestApp({}, (builder) =>
-        builder.overrideProvider(HealthService).useValue({
-          version: '0.1.0',
-          assertDatabaseReady: () => Promise.reject(new Error('secret internals at /srv/db')),
-        }),
-      );
+      broken = await createTestApp({
+        customize: (builder) =>
+          builder.overrideProvider(HealthService).useValue({
+            version: '0.1.0',
+            assertDatabaseReady: () => Promise.reject(new Error('secret internals at /srv/db')),
+          }),
+      });
     });
 
     afterAll(async () => {

@@ -218,7 +218,7 @@ describe('Issued access tokens (contract §3.6)', () => {
   });
 
   it('live JWT_ACCESS_TTL seconds, which is also expires_in', async () => {
-    t = await createTestApp({ JWT_ACCESS_TTL: '90s' });
+    t = await createTestApp({ env: { JWT_ACCESS_TTL: '90s' } });
     const { tokens } = await registerAndLogin(t.server);
     expect(tokens.expires_in).toBe(90);
     const { payload } = decodeJwt(tokens.access_token);

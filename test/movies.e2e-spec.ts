@@ -4,7 +4,6 @@
 // only the retry waits of upstream.md §1 take real time.
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { Clock } from '../src/common/clock.js';
 import { MovieCast } from '../src/movies/entities/movie-cast.entity.js';
 import { MovieCrew } from '../src/movies/entities/movie-crew.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
@@ -18,7 +17,8 @@ import {
   TMDB_MOVIES,
   TMDB_SEARCH,
 } from './fake-upstream/fixtures/tmdb.js';
-import { expectValidationError, FakeClock } from './support/auth-helpers.js';
+import { expectValidationError } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import {
   closedPort,
   expectHealthy,
@@ -290,10 +290,10 @@ describe('Movies (e2e)', () => {
   beforeAll(async () => {
     fake = await FakeUpstream.start();
     clock = new FakeClock();
-    api = await startCatalogApp(
-      movieEnv(fake, { CATALOG_TTL: '1h', SEARCH_CACHE_TTL: '10m' }),
-      (builder) => builder.overrideProvider(Clock).useValue(clock),
-    );
+    api = await startCatalogApp({
+      env: movieEnv(fake, { CATALOG_TTL: '1h', SEARCH_CACHE_TTL: '10m' }),
+      clock,
+    });
   });
 
   beforeEach(() => {
@@ -1288,7 +1288,7 @@ describe('Movies (e2e)', () => {
 
   describe('other configurations', () => {
     it('a key TMDB rejects → 503 (never 401), not retried; stored data still wins', async () => {
-      const wrong = await startCatalogApp(movieEnv(fake, { TMDB_API_KEY: 'wrong' }));
+      const wrong = await startCatalogApp({ env: movieEnv(fake, { TMDB_API_KEY: 'wrong' }) });
       try {
         const details = await wrong.get(`/api/movies/${TMDB.INCEPTION}`);
         expect(reply(details)).toEqual({
@@ -1327,7 +1327,7 @@ describe('Movies (e2e)', () => {
 
     it('a read-access token goes in Authorization: Bearer, never as api_key', async () => {
       const tokenFake = await FakeUpstream.start({ tmdbApiKey: FAKE_TMDB_READ_TOKEN });
-      const bearer = await startCatalogApp(movieEnv(tokenFake));
+      const bearer = await startCatalogApp({ env: movieEnv(tokenFake) });
       try {
         const details = await bearer.get(`/api/movies/${TMDB.INCEPTION}`);
         expect(reply(details)).toEqual({
@@ -1360,7 +1360,7 @@ describe('Movies (e2e)', () => {
     });
 
     it('SEARCH_CACHE_TTL=0 sends every search to TMDB', async () => {
-      const uncached = await startCatalogApp(movieEnv(fake, { SEARCH_CACHE_TTL: '0' }));
+      const uncached = await startCatalogApp({ env: movieEnv(fake, { SEARCH_CACHE_TTL: '0' }) });
       try {
         for (let i = 0; i < 3; i++) {
           const res = await uncached.get('/api/movies/search?query=star');
@@ -1375,9 +1375,9 @@ describe('Movies (e2e)', () => {
 
     it('connection refused → 502 could not be reached, without retry waits', async () => {
       const port = await closedPort();
-      const refused = await startCatalogApp(
-        movieEnv(fake, { TMDB_BASE_URL: `http://127.0.0.1:${port}/3` }),
-      );
+      const refused = await startCatalogApp({
+        env: movieEnv(fake, { TMDB_BASE_URL: `http://127.0.0.1:${port}/3` }),
+      });
       try {
         const started = Date.now();
         const details = await refused.get(`/api/movies/${TMDB.INCEPTION}`);
@@ -1401,7 +1401,7 @@ describe('Movies (e2e)', () => {
     });
 
     it('no TMDB_API_KEY: 503 for search and unstored movies, stored details and credits served', async () => {
-      const keyless = await startCatalogApp(movieEnv(fake, { TMDB_API_KEY: undefined }));
+      const keyless = await startCatalogApp({ env: movieEnv(fake, { TMDB_API_KEY: undefined }) });
       try {
         const notConfigured = { status: 503, body: { detail: DETAIL.notConfigured }, headers: {} };
         expect(reply(await keyless.get('/api/movies/search?query=star'))).toEqual(notConfigured);
@@ -1493,9 +1493,9 @@ describe('Movies (e2e)', () => {
 
       beforeAll(async () => {
         scripted = await ScriptedUpstream.start(scriptedTmdb);
-        app = await startCatalogApp(
-          movieEnv(fake, { TMDB_BASE_URL: `${scripted.url}/3`, TMDB_API_KEY: FAKE_TMDB_KEY }),
-        );
+        app = await startCatalogApp({
+          env: movieEnv(fake, { TMDB_BASE_URL: `${scripted.url}/3`, TMDB_API_KEY: FAKE_TMDB_KEY }),
+        });
       });
 
       beforeEach(() => {

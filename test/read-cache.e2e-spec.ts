@@ -6,18 +6,11 @@ import { User } from '../src/users/entities/user.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import {
-  authHeader,
-  craftJwt,
-  FakeClock,
-  login,
-  outcome,
-  registerAndLogin,
-} from './support/auth-helpers.js';
-import { writeOutsideApi, type TestApp } from './support/test-app.js';
+import { authHeader, craftJwt, login, outcome, registerAndLogin } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
+import { createTestApp, writeOutsideApi, type TestApp } from './support/test-app.js';
 import {
   countQueries,
-  createWeeksApp,
   member,
   type Member,
   seedAlbum,
@@ -65,7 +58,7 @@ describe('Read caches (week detail, week list, selections, the signed-in user)',
 
   beforeAll(async () => {
     fake = await FakeUpstream.start();
-    t = await createWeeksApp(clock, { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT });
+    t = await createTestApp({ clock, env: { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -394,7 +387,7 @@ describe('READ_CACHE_TTL=0', () => {
   let alice: Member;
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock, { READ_CACHE_TTL: '0' });
+    t = await createTestApp({ clock, env: { READ_CACHE_TTL: '0' } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
   });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from '../src/http/body-parser.js';
-import { bearer, signUp, type TestUser } from './support/http-helpers.js';
+import { authHeader, signUp, type TestUser } from './support/auth-helpers.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** `{"username": [[…]], "password": "x"}`: an object `depth` levels deep in all. */
@@ -61,7 +61,7 @@ describe('Request edge cases (contract §1.2)', () => {
     it('answers 400 for application/*+json too', async () => {
       const res = await request(t.server)
         .patch(`/api/users/${alice.id}`)
-        .set(bearer(alice.accessToken))
+        .set(authHeader(alice.accessToken))
         .set('Content-Type', 'application/merge-patch+json')
         .send(loginNested(1_000));
       expect(res.status).toBe(400);
@@ -84,7 +84,7 @@ describe('Request edge cases (contract §1.2)', () => {
     it('reads bracketed query keys as plain names (ignored)', async () => {
       const res = await request(t.server)
         .get(`/api/weeks?${bracketed}=1&page=1`)
-        .set(bearer(alice.accessToken));
+        .set(authHeader(alice.accessToken));
       expect(res.status).toBe(200);
       expect(res.body.page).toBe(1);
     });

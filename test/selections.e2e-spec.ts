@@ -2,18 +2,13 @@ import { Movie } from '../src/movies/entities/movie.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { MB } from './fake-upstream/fixtures/musicbrainz.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import {
-  expectValidationError,
-  FakeClock,
-  ISO_TIMESTAMP,
-  outcome,
-} from './support/auth-helpers.js';
-import type { TestApp } from './support/test-app.js';
+import { expectValidationError, ISO_TIMESTAMP, outcome } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
 import {
   ALBUM_REF_KEYS,
   albumRef,
   countQueries,
-  createWeeksApp,
   failure,
   invalid,
   keysOf,
@@ -58,7 +53,7 @@ describe('Selections listings (contract §10)', () => {
 
   beforeAll(async () => {
     fake = await FakeUpstream.start();
-    t = await createWeeksApp(clock, { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT });
+    t = await createTestApp({ clock, env: { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -391,7 +386,7 @@ describe('Selections on an empty database, without a TMDB key', () => {
   let alice: Member;
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock);
+    t = await createTestApp({ clock });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     // Stored but never selected: still not listed.
@@ -421,7 +416,7 @@ describe('No N+1: selections listings use a fixed number of queries', () => {
 
   beforeAll(async () => {
     // The read caches off: these count the queries of the reads themselves.
-    t = await createWeeksApp(clock, { READ_CACHE_TTL: '0' });
+    t = await createTestApp({ clock, env: { READ_CACHE_TTL: '0' } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     await seedHistory(t.dataSource, { weeks: 120, firstYear: 2000, userId: alice.id });

@@ -1,12 +1,12 @@
 import request from 'supertest';
 import {
-  bearer,
+  authHeader,
+  expectNoSecrets,
   ISO_TIMESTAMP,
-  logIn,
-  secretsIn,
+  login,
   signUp,
   type TestUser,
-} from './support/http-helpers.js';
+} from './support/auth-helpers.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const SELF_KEYS = ['created_at', 'email', 'id', 'is_active', 'username'];
@@ -27,12 +27,12 @@ describe('Users (contract §4)', () => {
   }
 
   const get = (id: number | string, user: TestUser) =>
-    call(request(t.server).get(`/api/users/${id}`).set(bearer(user.accessToken)));
+    call(request(t.server).get(`/api/users/${id}`).set(authHeader(user.accessToken)));
   const patch = (id: number | string, user: TestUser, body: unknown) =>
     call(
       request(t.server)
         .patch(`/api/users/${id}`)
-        .set(bearer(user.accessToken))
+        .set(authHeader(user.accessToken))
         .send(body as object),
     );
 
@@ -53,9 +53,9 @@ describe('Users (contract §4)', () => {
   });
 
   afterEach(() => {
-    const leaks = seen.flatMap((res) => secretsIn(res.body));
+    const bodies = seen.map((res) => res.body);
     seen = [];
-    expect(leaks).toEqual([]);
+    expectNoSecrets(bodies);
   });
 
   describe('GET /api/users/{user_id}', () => {
@@ -75,7 +75,9 @@ describe('Users (contract §4)', () => {
 
     it('matches /api/auth/me for yourself', async () => {
       const own = await get(alice.id, alice);
-      const me = await call(request(t.server).get('/api/auth/me').set(bearer(alice.accessToken)));
+      const me = await call(
+        request(t.server).get('/api/auth/me').set(authHeader(alice.accessToken)),
+      );
       expect(me.status).toBe(200);
       expect(own.body).toEqual(me.body);
     });
@@ -138,7 +140,7 @@ describe('Users (contract §4)', () => {
         created_at: expect.stringMatching(ISO_TIMESTAMP),
       });
       expect((await get(user.id, alice)).body.username).toBe('renamed-one');
-      await logIn(t.server, 'renamed-one', user.password);
+      await login(t.server, 'renamed-one', user.password);
       const old = await call(
         request(t.server)
           .post('/api/auth/login')
@@ -202,7 +204,7 @@ describe('Users (contract §4)', () => {
       });
       expect(res.status).toBe(200);
       expect(res.body.email).toBe('new.address@example.org');
-      await logIn(t.server, 'new.address@example.org', user.password);
+      await login(t.server, 'new.address@example.org', user.password);
     });
 
     it.each([
@@ -407,7 +409,7 @@ describe('Users (contract §4)', () => {
       const user = await freshUser();
       const res = await patch(user.id, user, { password, current_password: user.password });
       expect(res.status).toBe(200);
-      await logIn(t.server, user.username, password);
+      await login(t.server, user.username, password);
     });
 
     it('reports every body problem together', async () => {
@@ -430,7 +432,7 @@ describe('Users (contract §4)', () => {
 
     it('changes the password: old one refused, new one works, refresh tokens revoked, access token kept', async () => {
       const user = await freshUser('pw');
-      const otherSession = await logIn(t.server, user.username, user.password);
+      const otherSession = await login(t.server, user.username, user.password);
 
       const res = await patch(user.id, user, {
         password: 'the-new-password',
@@ -447,7 +449,7 @@ describe('Users (contract §4)', () => {
       expect(oldLogin.status).toBe(401);
       expect(oldLogin.body).toEqual({ detail: 'Invalid username or password' });
 
-      for (const refreshToken of [user.refreshToken, otherSession.refreshToken]) {
+      for (const refreshToken of [user.refreshToken, otherSession.refresh_token]) {
         const refreshed = await call(
           request(t.server).post('/api/auth/refresh').send({ refresh_token: refreshToken }),
         );
@@ -455,13 +457,15 @@ describe('Users (contract §4)', () => {
         expect(refreshed.body).toEqual({ detail: 'Invalid or expired refresh token' });
       }
 
-      const me = await call(request(t.server).get('/api/auth/me').set(bearer(user.accessToken)));
+      const me = await call(
+        request(t.server).get('/api/auth/me').set(authHeader(user.accessToken)),
+      );
       expect(me.status).toBe(200);
       expect(me.body.id).toBe(user.id);
 
-      const fresh = await logIn(t.server, user.username, 'the-new-password');
+      const fresh = await login(t.server, user.username, 'the-new-password');
       const refreshed = await call(
-        request(t.server).post('/api/auth/refresh').send({ refresh_token: fresh.refreshToken }),
+        request(t.server).post('/api/auth/refresh').send({ refresh_token: fresh.refresh_token }),
       );
       expect(refreshed.status).toBe(200);
     });
@@ -483,7 +487,7 @@ describe('Users (contract §4)', () => {
         current_password: 'not-the-password',
       });
       expect(res.status).toBe(403);
-      await logIn(t.server, user.username, user.password);
+      await login(t.server, user.username, user.password);
       const refreshed = await call(
         request(t.server).post('/api/auth/refresh').send({ refresh_token: user.refreshToken }),
       );

@@ -6,17 +6,12 @@ import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { MB } from './fake-upstream/fixtures/musicbrainz.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import {
-  expectValidationError,
-  FakeClock,
-  ISO_TIMESTAMP,
-  outcome,
-} from './support/auth-helpers.js';
-import type { TestApp } from './support/test-app.js';
+import { expectValidationError, ISO_TIMESTAMP, outcome } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
 import {
   albumRef,
   albumSlotRows,
-  createWeeksApp,
   failure,
   invalid,
   keysOf,
@@ -33,7 +28,6 @@ import {
   seedWeek,
   seedWeekAlbum,
   seedWeekMovie,
-  setClock,
   weekRow,
   WeekPicker,
   WeeksClient,
@@ -65,10 +59,13 @@ describe('Week items (contract §6)', () => {
   beforeAll(async () => {
     fake = await FakeUpstream.start();
     // MusicBrainz and the Cover Art Archive are the fake; TMDB has no key (stored movies only).
-    t = await createWeeksApp(clock, {
-      ...fake.env(),
-      TMDB_API_KEY: undefined,
-      MUSICBRAINZ_USER_AGENT: USER_AGENT,
+    t = await createTestApp({
+      clock,
+      env: {
+        ...fake.env(),
+        TMDB_API_KEY: undefined,
+        MUSICBRAINZ_USER_AGENT: USER_AGENT,
+      },
     });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
@@ -580,7 +577,7 @@ describe('Week items (contract §6)', () => {
 
     it('the week /weeks/current created is claimed by an add, and /current then shows the owner', async () => {
       const album = await seedAlbum(t.dataSource);
-      setClock(clock, '2037-05-06T07:08:09.010Z');
+      clock.setTo('2037-05-06T07:08:09.010Z');
       const current = await api.current(alice);
       expect(current.body).toMatchObject({ user_id: null, owner: null });
       clock.advance(1000);
@@ -898,7 +895,7 @@ describe('Week items with movies fetched from (fake) TMDB', () => {
   beforeAll(async () => {
     // Some latency, so that racing adds are all in flight upstream at once.
     fake = await FakeUpstream.start({ latencyMs: 50 });
-    t = await createWeeksApp(clock, { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT });
+    t = await createTestApp({ clock, env: { ...fake.env(), MUSICBRAINZ_USER_AGENT: USER_AGENT } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');

@@ -5,18 +5,13 @@ import { User } from '../src/users/entities/user.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
-import {
-  expectValidationError,
-  FakeClock,
-  ISO_TIMESTAMP,
-  outcome,
-} from './support/auth-helpers.js';
-import { writeOutsideApi, type TestApp } from './support/test-app.js';
+import { expectValidationError, ISO_TIMESTAMP, outcome } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
+import { createTestApp, writeOutsideApi, type TestApp } from './support/test-app.js';
 import {
   albumRef,
   albumSlotRows,
   countQueries,
-  createWeeksApp,
   failure,
   invalid,
   keysOf,
@@ -32,7 +27,6 @@ import {
   seedWeek,
   seedWeekAlbum,
   seedWeekMovie,
-  setClock,
   WEEK_DETAIL_KEYS,
   WEEK_KEYS,
   weekRow,
@@ -101,7 +95,7 @@ describe('Weeks (contract §5)', () => {
   let albumB: Album;
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock);
+    t = await createTestApp({ clock });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -845,7 +839,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
   let bob: Member;
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock);
+    t = await createTestApp({ clock });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -864,7 +858,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
     ['2025-12-29T00:00:00.000Z', 2026, 1],
     ['2027-01-03T23:59:59.999Z', 2026, 53],
   ])('at %s it is %i-W%i, created unclaimed', async (instant, year, weekNumber) => {
-    setClock(clock, instant);
+    clock.setTo(instant);
     const res = await api.current(alice);
     expect(outcome(res)).toEqual({
       status: 200,
@@ -890,7 +884,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
   });
 
   it('later calls in the same week return the same week, unchanged', async () => {
-    setClock(clock, '2033-06-15T10:00:00.000Z');
+    clock.setTo('2033-06-15T10:00:00.000Z');
     const first = await api.current(alice);
     expect(first.body).toMatchObject({ year: 2033, week_number: 24, user_id: null });
     clock.advance(2 * 86_400_000);
@@ -901,7 +895,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
 
   it('returns the week someone created, with its items, and never makes the caller owner', async () => {
     const movie = await seedMovie(t.dataSource, { title: 'Current pick' });
-    setClock(clock, '2032-03-10T12:00:00.000Z');
+    clock.setTo('2032-03-10T12:00:00.000Z');
     const created = await api.create(alice, { year: 2032, week_number: 11, notes: 'hi' });
     expect(created.status).toBe(201);
     const added = await api.addMovie(alice, created.body.id, {
@@ -921,7 +915,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
   });
 
   it('10 concurrent first calls all get 200 with the same id', async () => {
-    setClock(clock, '2034-02-01T00:00:00.000Z');
+    clock.setTo('2034-02-01T00:00:00.000Z');
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) => api.current(i % 2 === 0 ? alice : bob)),
     );
@@ -936,7 +930,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
 
   it('a deleted current week is recreated unclaimed by a later call', async () => {
     const movie = await seedMovie(t.dataSource, { title: 'Doomed pick' });
-    setClock(clock, '2036-09-10T08:00:00.000Z');
+    clock.setTo('2036-09-10T08:00:00.000Z');
     const current = await api.current(alice);
     expect(current.body).toMatchObject({ year: 2036, week_number: 37, user_id: null });
     clock.advance(1000);
@@ -980,7 +974,7 @@ describe('GET /api/weeks (contract §5.2)', () => {
   let expected: WeekBody[];
 
   beforeAll(async () => {
-    t = await createWeeksApp(clock);
+    t = await createTestApp({ clock });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     bob = await member(t.server, 'bob');
@@ -1150,7 +1144,7 @@ describe('No N+1: week list and week detail use a fixed number of queries', () =
 
   beforeAll(async () => {
     // The read caches off: these count the queries of the reads themselves.
-    t = await createWeeksApp(clock, { READ_CACHE_TTL: '0' });
+    t = await createTestApp({ clock, env: { READ_CACHE_TTL: '0' } });
     api = new WeeksClient(t.server);
     alice = await member(t.server, 'alice');
     ({ weekIds } = await seedHistory(t.dataSource, {

@@ -5,16 +5,9 @@ import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
 import { cachedClient, withCache, type CachePlan } from './cached-client.js';
 import { CatalogCache } from './catalog-cache.js';
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 const SEARCH_CACHE_TTL_MS = 600_000;
-
-class FakeClock extends Clock {
-  ms = 0;
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-}
 
 function catalogCache(clock: Clock): CatalogCache {
   const config = {
@@ -76,7 +69,7 @@ const PLAN: CachePlan<CountingClient> = {
 };
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new FakeClock(0);
   const cache = catalogCache(clock);
   const bare = new CountingClient();
   return { clock, cache, bare, client: withCache(bare, cache, PLAN) };
@@ -171,7 +164,7 @@ describe(withCache.name, () => {
 
 describe(cachedClient.name, () => {
   it('hands whoever injects the client the cached one', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(0);
     const moduleRef = await Test.createTestingModule({
       providers: [
         { provide: CatalogCache, useValue: catalogCache(clock) },

@@ -1,27 +1,13 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
-import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
 import { UpstreamError, upstreamFailureOf } from '../catalog/upstream/upstream-error.js';
 import { CatalogCache, type ReadThrough } from './catalog-cache.js';
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 const CATALOG_TTL_MS = 7 * 24 * 3600 * 1000;
 const SEARCH_CACHE_TTL_MS = 10 * 60 * 1000;
-
-class FakeClock extends Clock {
-  constructor(public ms = Date.parse('2024-05-01T12:00:00Z')) {
-    super();
-  }
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 function fakeConfig(
   ttls = { catalogTtlMs: CATALOG_TTL_MS, searchCacheTtlMs: SEARCH_CACHE_TTL_MS },
@@ -33,7 +19,7 @@ function fakeConfig(
 }
 
 function setup(ttls?: { catalogTtlMs: number; searchCacheTtlMs: number }) {
-  const clock = new FakeClock();
+  const clock = new FakeClock('2024-05-01T12:00:00Z');
   return { clock, cache: new CatalogCache(fakeConfig(ttls), clock, upstreamFailureOf) };
 }
 

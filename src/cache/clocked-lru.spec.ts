@@ -1,17 +1,9 @@
-import { Clock } from '../common/clock.js';
 import { clockedLru } from './clocked-lru.js';
-
-class FakeClock extends Clock {
-  ms = 0;
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-}
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 /** A cache over a clock the test moves by hand. */
 function cacheWith(max: number, ttlMs: number) {
-  const clock = new FakeClock();
+  const clock = new FakeClock(0);
   const cache = clockedLru<string>(clock, { max, ttlMs });
   return { cache, clock };
 }
@@ -112,7 +104,7 @@ describe(clockedLru.name, () => {
     });
 
     it('weighs entries when given a size, and never keeps one heavier than the whole budget', () => {
-      const cache = clockedLru<string>(new FakeClock(), {
+      const cache = clockedLru<string>(new FakeClock(0), {
         max: 10,
         ttlMs: 1000,
         maxSize: 5,

@@ -1,14 +1,6 @@
-import { Clock } from '../common/clock.js';
 import { DataVersion, type DataDomain } from '../database/data-version.js';
 import { ReadCache } from './read-cache.js';
-
-class FakeClock extends Clock {
-  ms = 0;
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-}
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 describe(ReadCache.name, () => {
   let version: DataVersion;
@@ -25,7 +17,7 @@ describe(ReadCache.name, () => {
 
   beforeEach(() => {
     version = new DataVersion();
-    clock = new FakeClock();
+    clock = new FakeClock(0);
   });
 
   it('keeps a value until the data version moves, then drops everything', () => {

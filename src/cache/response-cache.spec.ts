@@ -3,11 +3,11 @@ import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import type { ConfigService } from '@nestjs/config';
 import type { Response } from 'express';
 import { defer, lastValueFrom, of, throwError, type Observable } from 'rxjs';
-import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
 import { DataVersion } from '../database/data-version.js';
 import { ReadCaches } from './read-cache.js';
 import { ResponseCache, ResponseCacheInterceptor } from './response-cache.js';
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 // Express's own ETag generator and freshness check (untyped CommonJS), to prove replies match it.
 const require = createRequire(import.meta.url);
@@ -18,14 +18,6 @@ const fresh = require('fresh') as (
 ) => boolean;
 
 const READ_CACHE_TTL_MS = 5000;
-
-class FakeClock extends Clock {
-  ms = Date.parse('2025-03-04T05:06:07.089Z');
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-}
 
 /** The response headers the interceptor sets, as Express would send them. */
 class FakeResponse {
@@ -60,7 +52,7 @@ function contextFor(url: string, response: FakeResponse): ExecutionContext {
 
 function setup(readCacheTtlMs = READ_CACHE_TTL_MS) {
   const config = { get: () => ({ readCacheTtlMs }) };
-  const clock = new FakeClock();
+  const clock = new FakeClock('2025-03-04T05:06:07.089Z');
   const version = new DataVersion();
   const caches = new ReadCaches(
     config as unknown as ConfigService<Configuration, true>,

@@ -1,17 +1,9 @@
-import { Clock } from '../common/clock.js';
 import { MAX_VERIFIED_TOKENS, VerifiedTokens } from './verified-tokens.js';
-
-class FakeClock extends Clock {
-  ms = 0;
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-}
+import { FakeClock } from '../../test/support/fake-clock.js';
 
 describe(VerifiedTokens.name, () => {
   it('recalls a remembered token until the second its exp names', () => {
-    const tokens = new VerifiedTokens(new FakeClock());
+    const tokens = new VerifiedTokens(new FakeClock(0));
     tokens.remember('t', { sub: '1', exp: 100 });
     expect(tokens.recall('t', 99)).toEqual({ sub: '1', exp: 100 });
     expect(tokens.recall('t', 100)).toBeUndefined();
@@ -19,14 +11,14 @@ describe(VerifiedTokens.name, () => {
   });
 
   it('knows only the exact token', () => {
-    const tokens = new VerifiedTokens(new FakeClock());
+    const tokens = new VerifiedTokens(new FakeClock(0));
     tokens.remember('abc', { sub: '1', exp: 100 });
     expect(tokens.recall('abc ', 1)).toBeUndefined();
     expect(tokens.recall('ab', 1)).toBeUndefined();
   });
 
   it('forgets the oldest beyond 5000 tokens', () => {
-    const tokens = new VerifiedTokens(new FakeClock());
+    const tokens = new VerifiedTokens(new FakeClock(0));
     expect(MAX_VERIFIED_TOKENS).toBe(5000);
     for (let i = 0; i <= 5000; i++) tokens.remember(`t${i}`, { sub: '1', exp: 100 });
     expect(tokens.recall('t0', 1)).toBeUndefined();
@@ -35,7 +27,7 @@ describe(VerifiedTokens.name, () => {
   });
 
   it('lets go of a token once the Clock passes its exp, and never keeps one already expired', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(0);
     const tokens = new VerifiedTokens(clock);
     tokens.remember('t', { sub: '1', exp: 100 });
     clock.ms = 100_001;

@@ -4,7 +4,7 @@
 //
 // Typical use in an e2e test:
 //   const fake = await FakeUpstream.start();
-//   const app = await createTestApp({ ...fake.env(), MUSICBRAINZ_USER_AGENT: 'WrongOpinions/0.1.0 ( t@x.org )' });
+//   const app = await createTestApp({ env: { ...fake.env(), MUSICBRAINZ_USER_AGENT: 'WrongOpinions/0.1.0 ( t@x.org )' } });
 //   beforeEach(() => fake.clear());   afterAll(() => fake.stop());
 // Fixture ids and expected mapped values: fixtures/tmdb.ts, fixtures/musicbrainz.ts,
 // fixtures/coverart.ts.

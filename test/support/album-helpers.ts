@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import request, { type Response, type Test } from 'supertest';
-import { Clock } from '../../src/common/clock.js';
 import type { FakeUpstream, RecordedRequest } from '../fake-upstream/fake-upstream.js';
 import { LOVE_IDS, MB_EXPECTED, MB_RELEASES } from '../fake-upstream/fixtures/musicbrainz.js';
-import { authHeader, FakeClock, registerAndLogin } from './auth-helpers.js';
+import { authHeader, registerAndLogin } from './auth-helpers.js';
+import { FakeClock } from './fake-clock.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
 /** A User-Agent in MusicBrainz's `Name/version ( contact )` form, checked on every upstream call. */
@@ -34,17 +34,17 @@ export async function startAlbumApp(
   env: Record<string, string> = {},
 ): Promise<AlbumApp> {
   const clock = new FakeClock();
-  const t = await createTestApp(
-    {
+  const t = await createTestApp({
+    env: {
       ...fake.env(),
       MUSICBRAINZ_USER_AGENT: TEST_USER_AGENT,
       MUSICBRAINZ_MIN_INTERVAL: '0',
       UPSTREAM_TIMEOUT: '300ms',
       ...env,
     },
-    (builder) => builder.overrideProvider(Clock).useValue(clock),
-  );
-  await new Promise<void>((resolve) => t.server.listen(0, '127.0.0.1', () => resolve()));
+    clock,
+    listen: true,
+  });
   const { tokens } = await registerAndLogin(t.server);
   const get = (path: string) => request(t.server).get(path).set(authHeader(tokens.access_token));
   return {

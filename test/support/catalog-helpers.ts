@@ -1,12 +1,11 @@
 // Helpers for the catalog e2e suites: an authenticated app on a real loopback port, a health
 // probe, a port nobody listens on, and a tiny scripted upstream for replies the shared fake
 // upstream has no fixture for (e.g. total_pages above 500, a 302).
-import type { TestingModuleBuilder } from '@nestjs/testing';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import request, { type Response, type Test } from 'supertest';
 import { authHeader, registerAndLogin } from './auth-helpers.js';
-import { createTestApp, type TestApp } from './test-app.js';
+import { createTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 
 export interface CatalogApp {
   t: TestApp;
@@ -21,11 +20,9 @@ export interface CatalogApp {
  * one registered and logged-in user.
  */
 export async function startCatalogApp(
-  env: Record<string, string | undefined>,
-  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+  options: Omit<TestAppOptions, 'listen'>,
 ): Promise<CatalogApp> {
-  const t = await createTestApp(env, customize);
-  await t.app.listen(0, '127.0.0.1');
+  const t = await createTestApp({ ...options, listen: true });
   const { tokens } = await registerAndLogin(t.server);
   return {
     t,

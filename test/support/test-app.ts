@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
+import { Clock } from '../../src/common/clock.js';
 import { DataVersion } from '../../src/database/data-version.js';
 import { APP_OPTIONS, configureApp } from '../../src/http/configure-app.js';
 import { ExpressHttpAdapter } from '../../src/http/express-http-adapter.js';
@@ -24,14 +25,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * The full production app (configureApp included) on a fresh in-memory database.
- * `env` overrides TEST_ENV; `customize` can override providers (e.g. the Clock).
- */
-export async function createTestApp(
-  env: Record<string, string | undefined> = {},
-  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (builder) => builder,
-): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Overrides TEST_ENV; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Replaces the application Clock (e.g. a FakeClock). */
+  clock?: Clock;
+  /**
+   * Listen on an ephemeral loopback port, so concurrent supertest requests share one listener
+   * (otherwise supertest starts and stops a server per request).
+   */
+  listen?: boolean;
+  /** Any further provider overrides, applied after `clock`. */
+  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/** The full production app (configureApp included) on a fresh in-memory database. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { env = {}, clock, listen = false, customize = (builder) => builder } = options;
   const previous = { ...process.env };
   Object.assign(process.env, TEST_ENV);
   for (const [name, value] of Object.entries(env)) {
@@ -39,13 +49,16 @@ export async function createTestApp(
     else process.env[name] = value;
   }
   try {
-    const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule] })).compile();
+    let builder = Test.createTestingModule({ imports: [AppModule] });
+    if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
+    const moduleRef = await customize(builder).compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>(
       new ExpressHttpAdapter(),
       APP_OPTIONS,
     );
     configureApp(app);
     await app.init();
+    if (listen) await app.listen(0, '127.0.0.1');
     return {
       app,
       server: app.getHttpServer(),

@@ -4,29 +4,14 @@ import type { DataSource } from 'typeorm';
 import { AlbumAlias } from '../../src/albums/entities/album-alias.entity.js';
 import { Album } from '../../src/albums/entities/album.entity.js';
 import { Movie } from '../../src/movies/entities/movie.entity.js';
-import { Clock } from '../../src/common/clock.js';
 import { WeekAlbum } from '../../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../../src/weeks/entities/week.entity.js';
-import { authHeader, FakeClock, registerAndLogin } from './auth-helpers.js';
-import { createTestApp, type TestApp } from './test-app.js';
+import { authHeader, registerAndLogin } from './auth-helpers.js';
+import type { FakeClock } from './fake-clock.js';
 
 // ---------------------------------------------------------------------------------------------
-// Apps, users and time.
-
-/** The production app on in-memory SQLite with `clock` as the application Clock. */
-export function createWeeksApp(
-  clock: FakeClock,
-  env: Record<string, string | undefined> = {},
-): Promise<TestApp> {
-  return createTestApp(env, (builder) => builder.overrideProvider(Clock).useValue(clock));
-}
-
-/** Moves a FakeClock to an absolute instant (it only knows `advance`). Returns the new now. */
-export function setClock(clock: FakeClock, instant: string): Date {
-  clock.advance(Date.parse(instant) - clock.now().getTime());
-  return clock.now();
-}
+// Users and time.
 
 /** `clock.now()` as the wire shows it. */
 export function nowIso(clock: FakeClock): string {
