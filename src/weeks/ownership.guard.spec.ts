@@ -2,6 +2,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Repository } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
+import type { ValidationIssue } from '../common/validation/validation-issue.js';
+import { withRequestContext } from '../http/request-context.js';
 import type { Week } from './entities/week.entity.js';
 import { OwnershipGuard, WeekOwnership } from './ownership.guard.js';
 import { checkWeekAccess, WEEK_NOT_FOUND, type WeekAction } from './week-access.js';
@@ -11,9 +13,20 @@ const STRANGER = 2;
 const WEEK_ID = 7;
 
 /**
- * Handlers carrying only the guard's own metadata: no route-argument metadata, so request
- * validation (if the guard still runs it) finds nothing to check.
+ * Runs the guard the way a request reaches it: inside a request context that RequestValidationGuard
+ * has already filled (valid unless `issues` are given).
  */
+function activate(
+  guard: OwnershipGuard,
+  context: ExecutionContext,
+  issues: ValidationIssue[] = [],
+): Promise<boolean> {
+  return withRequestContext({ requestId: 'spec', validated: { values: {}, issues } }, () =>
+    guard.canActivate(context),
+  );
+}
+
+/** Handlers carrying only the guard's own metadata. */
 class FakeWeeksController {
   @WeekOwnership('modify')
   modify(): void {}
@@ -146,7 +159,7 @@ describe('OwnershipGuard', () => {
     const { repository, asked } = fakeWeeks({ userId: owner });
     const guard = new OwnershipGuard(new Reflector(), repository);
 
-    const result = await rejection(() => guard.canActivate(contextFor(action, caller)));
+    const result = await rejection(() => activate(guard, contextFor(action, caller)));
 
     expect(result).toEqual(typeof expected === 'string' ? 'allowed' : expected);
     expect(asked).toEqual([{ id: WEEK_ID }]);
@@ -159,9 +172,9 @@ describe('OwnershipGuard', () => {
       const guard = new OwnershipGuard(new Reflector(), repository);
 
       for (const caller of [OWNER, STRANGER]) {
-        await expect(
-          rejection(() => guard.canActivate(contextFor(action, caller))),
-        ).resolves.toEqual({ status: 404, detail: WEEK_NOT_FOUND });
+        await expect(rejection(() => activate(guard, contextFor(action, caller)))).resolves.toEqual(
+          { status: 404, detail: WEEK_NOT_FOUND },
+        );
       }
     },
   );
@@ -170,6 +183,21 @@ describe('OwnershipGuard', () => {
     const { repository } = fakeWeeks({ userId: null });
     const guard = new OwnershipGuard(new Reflector(), repository);
 
-    await expect(guard.canActivate(contextFor('add', STRANGER))).resolves.toBe(true);
+    await expect(activate(guard, contextFor('add', STRANGER))).resolves.toBe(true);
+  });
+
+  it("raises the request's 422 before looking the week up (validation comes before 404/403)", async () => {
+    const { repository, asked } = fakeWeeks(null);
+    const guard = new OwnershipGuard(new Reflector(), repository);
+    const issue: ValidationIssue = {
+      field: 'notes',
+      location: 'body',
+      message: 'notes must be a string',
+    };
+
+    await expect(
+      rejection(() => activate(guard, contextFor('modify', STRANGER), [issue])),
+    ).resolves.toEqual({ status: 422, detail: 'notes must be a string' });
+    expect(asked).toEqual([]);
   });
 });
