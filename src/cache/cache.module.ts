@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ReadCaches } from './read-cache.js';
 import { ResponseCache } from './response-cache.js';
+import { ValidationOutcomes } from './validation-outcomes.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
 /**
@@ -21,7 +22,7 @@ import { VerifiedTokens } from './verified-tokens.js';
  */
 @Global()
 @Module({
-  providers: [ReadCaches, ResponseCache, VerifiedTokens],
-  exports: [ReadCaches, ResponseCache, VerifiedTokens],
+  providers: [ReadCaches, ResponseCache, VerifiedTokens, ValidationOutcomes],
+  exports: [ReadCaches, ResponseCache, VerifiedTokens, ValidationOutcomes],
 })
 export class CacheModule {}

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { RequestValidationError } from '../common/api-error.js';
+import { ValidationOutcomes } from '../cache/validation-outcomes.js';
 import { currentRequestContext } from './request-context.js';
 import { inLocationOrder, validateArgument } from '../common/validation/validate-arguments.js';
 import type { IssueLocation, ValidationIssue } from '../common/validation/validation-issue.js';
@@ -75,10 +76,21 @@ function validated(
 /** Validates every recorded argument of the handler together; see the module comment. */
 @Injectable()
 export class RequestValidationGuard implements CanActivate {
+  constructor(private readonly outcomes: ValidationOutcomes) {}
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const args: ValidatedArgument[] =
-      Reflect.getOwnMetadata(VALIDATED_ARGUMENTS, context.getHandler()) ?? [];
+    const handler = context.getHandler();
+    const args: ValidatedArgument[] = Reflect.getOwnMetadata(VALIDATED_ARGUMENTS, handler) ?? [];
     const request = context.switchToHttp().getRequest<Request>();
+    const memoKey =
+      request.body === undefined && args.every(({ location }) => location !== 'body')
+        ? `${context.getClass().name}.${handler.name} ${request.originalUrl}`
+        : null;
+    const known = memoKey === null ? undefined : this.outcomes.get<ValidatedRequest>(memoKey);
+    if (known) {
+      requestContext().validated = known;
+      return true;
+    }
     const raw: Record<IssueLocation, unknown> = {
       path: request.params,
       query: request.query,
@@ -91,6 +103,11 @@ export class RequestValidationGuard implements CanActivate {
       outcome.issues.push(...check.issues);
     }
     outcome.issues = inLocationOrder(outcome.issues);
+    if (memoKey !== null) {
+      // Shared by every later request with this URL, so nothing may change it.
+      for (const value of Object.values(outcome.values)) Object.freeze(value);
+      this.outcomes.set(memoKey, Object.freeze(outcome));
+    }
     requestContext().validated = outcome;
     return true;
   }
