@@ -101,6 +101,30 @@ describe('Request edge cases (contract §1.2)', () => {
     });
   });
 
+  describe('validation outcomes reused by URL', () => {
+    const get = (path: string) => request(t.server).get(path).set(authHeader(alice.accessToken));
+
+    it('answers the same 422 every time a bad URL comes back', async () => {
+      const first = await get('/api/weeks?page=0&page_size=abc');
+      const second = await get('/api/weeks?page=0&page_size=abc');
+      expect(first.status).toBe(422);
+      expect(second.body).toEqual(first.body);
+      expect(first.body.errors.map((error: { field: string }) => error.field)).toEqual([
+        'page',
+        'page_size',
+      ]);
+    });
+
+    it('keeps URLs apart, whichever was validated first', async () => {
+      expect((await get('/api/weeks?page_size=5')).body.page_size).toBe(5);
+      expect((await get('/api/weeks?page_size=6')).body.page_size).toBe(6);
+      expect((await get('/api/weeks?page_size=5')).body.page_size).toBe(5);
+      expect((await get('/api/movies/selections?page_size=5')).body.page_size).toBe(5);
+      expect((await get('/api/users/99999')).status).toBe(404);
+      expect((await get('/api/users/0')).status).toBe(422);
+    });
+  });
+
   describe('OpenAPI routes (§1.1)', () => {
     it.each(['/openapi.json', '/docs', '/docs/'])(
       'POST %s → 405 with Allow: GET, HEAD',
