@@ -1,6 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+import { HTTP_METHODS } from './swagger.js';
 
 interface Route {
   pattern: RegExp;
@@ -26,7 +25,7 @@ export class RouteTable {
       methodsByPath.set(path, methods);
     };
     for (const [path, item] of Object.entries(document.paths)) {
-      for (const method of Object.keys(item)) if (HTTP_METHODS.includes(method)) add(path, method);
+      for (const method of HTTP_METHODS) if (item[method]) add(path, method);
     }
     for (const path of extraGetPaths) add(path, 'get');
     this.routes = [...methodsByPath].map(([path, methods]) => ({
