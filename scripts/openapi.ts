@@ -25,7 +25,7 @@ const { ExpressHttpAdapter } = await import('../src/http/express-http-adapter.js
 const { buildOpenApiDocument } = await import('../src/http/swagger.js');
 
 const output = process.argv[2] ?? 'dist/openapi.json';
-const app = await NestFactory.create(AppModule, new ExpressHttpAdapter(), {
+const app = await NestFactory.create(AppModule.forRoot(), new ExpressHttpAdapter(), {
   ...APP_OPTIONS,
   logger: ['error', 'warn'],
 });

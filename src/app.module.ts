@@ -1,12 +1,10 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { AlbumsModule } from './albums/albums.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CacheModule } from './cache/cache.module.js';
 import { CommonModule } from './common/common.module.js';
-import { loadConfiguration } from './config/configuration.js';
-import { readEnv } from './config/env.js';
+import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MoviesModule } from './movies/movies.module.js';
@@ -16,13 +14,6 @@ import { WeeksModule } from './weeks/weeks.module.js';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({
-      isGlobal: true,
-      // env.ts reads .env itself (it also serves the TypeORM CLI); the parsed namespaces are all we expose.
-      ignoreEnvFile: true,
-      skipProcessEnv: true,
-      load: [() => loadConfiguration(readEnv())],
-    }),
     CommonModule,
     CacheModule,
     DatabaseModule,
@@ -41,4 +32,9 @@ import { WeeksModule } from './weeks/weeks.module.js';
   ],
   providers: [StartupReporter],
 })
-export class AppModule {}
+export class AppModule {
+  /** The whole app, configured from the environment as it is now (see configModule). */
+  static forRoot(config: DynamicModule | Promise<DynamicModule> = configModule()): DynamicModule {
+    return { module: AppModule, imports: [config] };
+  }
+}

@@ -5,14 +5,18 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { InvalidConfigError, type Configuration } from './config/configuration.js';
+import { configModule } from './config/config.module.js';
 import { pinTimezoneToUtc } from './config/env.js';
 import { APP_OPTIONS, configureApp } from './http/configure-app.js';
 import { ExpressHttpAdapter } from './http/express-http-adapter.js';
 
 async function bootstrap(): Promise<void> {
   pinTimezoneToUtc();
+  // Configuration first, outside Nest: an invalid one then ends below with its one-line reason
+  // instead of Nest's stack trace.
+  const config = await configModule();
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule,
+    AppModule.forRoot(config),
     new ExpressHttpAdapter(),
     APP_OPTIONS,
   );

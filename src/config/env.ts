@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
-import { readFileSync } from 'node:fs';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The process environment plus an optional `.env` in the working directory; the real environment wins.
- * This is the only place that reads `process.env`. Tests (NODE_ENV=test) never read `.env`, so a
- * developer's local file cannot change what the suite sees.
+ * The process environment plus an optional `.env` in the working directory; the real environment
+ * wins, as in configModule(). For the TypeORM CLI, which runs without Nest; the app reads its
+ * variables through ConfigModule.
  */
 export function readEnv(): Env {
   const fromProcess = { ...process.env };

@@ -49,7 +49,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     else process.env[name] = value;
   }
   try {
-    let builder = Test.createTestingModule({ imports: [AppModule] });
+    let builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
     if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
     const moduleRef = await customize(builder).compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>(
