@@ -121,26 +121,27 @@ export class MoviesService {
       const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], now);
       await manager.delete(MovieCast, { movieId });
       await manager.delete(MovieCrew, { movieId });
+      const credited = ({ tmdbId, listIndex }: PersonCredit) => ({
+        movieId,
+        personId: personIds.get(tmdbId)!,
+        listIndex,
+      });
       await insertChunked(
         manager,
         MovieCast,
         credits.cast.map((entry) => ({
-          movieId,
-          personId: personIds.get(entry.tmdbId)!,
+          ...credited(entry),
           character: entry.character,
           billingOrder: entry.order,
-          listIndex: entry.listIndex,
         })),
       );
       await insertChunked(
         manager,
         MovieCrew,
         credits.crew.map((entry) => ({
-          movieId,
-          personId: personIds.get(entry.tmdbId)!,
+          ...credited(entry),
           department: entry.department,
           job: entry.job,
-          listIndex: entry.listIndex,
         })),
       );
       await manager.update(Movie, { id: movieId }, { creditsCachedAt: now });
