@@ -30,6 +30,7 @@ const TABLES = [
   'album_artists',
   'week_movies',
   'week_albums',
+  'movie_genres',
 ];
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
@@ -59,7 +60,7 @@ async function expectConstraintViolation(
   });
 }
 
-describe('InitialSchema migration', () => {
+describe('Migrations', () => {
   describe('on PostgreSQL', () => {
     const databaseName = `wo_migrations_${randomBytes(6).toString('hex')}`;
     let admin: DataSource | undefined;
@@ -177,9 +178,11 @@ describe('InitialSchema migration', () => {
       return db().getRepository(WeekMovie).insert({ weekId, movieId, position, addedAt: NOW });
     }
 
-    it('runs as the only migration and creates every table', async () => {
+    it('runs every migration, in order, and creates every table', async () => {
       const executed = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
-      expect(executed.map((row) => row.name)).toEqual(['InitialSchema1764000000000']);
+      expect(executed.map((row) => row.name)).toEqual(
+        MIGRATIONS.map((migration) => migration.name),
+      );
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(true);
       }
@@ -413,8 +416,8 @@ describe('InitialSchema migration', () => {
     });
 
     // The last two tests run in order on the shared database: revert, then apply again.
-    it('drops every table when reverted', async () => {
-      await db().undoLastMigration();
+    it('drops every table when every migration is reverted', async () => {
+      for (let i = 0; i < MIGRATIONS.length; i++) await db().undoLastMigration();
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(false);
       }

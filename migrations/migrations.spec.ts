@@ -23,6 +23,7 @@ const TABLES = [
   'album_artists',
   'week_movies',
   'week_albums',
+  'movie_genres',
 ];
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
@@ -53,7 +54,7 @@ async function expectConstraintViolation(
   if (message) expect((error as Error).message).toMatch(message);
 }
 
-describe('InitialSchema migration', () => {
+describe('Migrations', () => {
   describe('on SQLite (better-sqlite3)', () => {
     let dataSource: DataSource;
 
@@ -132,11 +133,13 @@ describe('InitialSchema migration', () => {
         .insert({ weekId, movieId, position, addedAt: NOW });
     }
 
-    it('runs as the only migration and creates every table', async () => {
+    it('runs every migration, in order, and creates every table', async () => {
       const executed = await dataSource.query<{ name: string }[]>(
         'SELECT "name" FROM "migrations"',
       );
-      expect(executed.map((row) => row.name)).toEqual(['InitialSchema1764000000000']);
+      expect(executed.map((row) => row.name)).toEqual(
+        MIGRATIONS.map((migration) => migration.name),
+      );
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(true);
       }
@@ -340,8 +343,8 @@ describe('InitialSchema migration', () => {
       );
     });
 
-    it('drops every table when reverted', async () => {
-      await dataSource.undoLastMigration();
+    it('drops every table when every migration is reverted', async () => {
+      for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(false);
       }

@@ -5,6 +5,7 @@ import { Album } from './albums/entities/album.entity.js';
 import { Artist } from './albums/entities/artist.entity.js';
 import { MovieCast } from './movies/entities/movie-cast.entity.js';
 import { MovieCrew } from './movies/entities/movie-crew.entity.js';
+import { MovieGenre } from './movies/entities/movie-genre.entity.js';
 import { Movie } from './movies/entities/movie.entity.js';
 import { Person } from './movies/entities/person.entity.js';
 import { User } from './users/entities/user.entity.js';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   WeekMovie,
   WeekAlbum,
   Movie,
+  MovieGenre,
   Person,
   MovieCast,
   MovieCrew,

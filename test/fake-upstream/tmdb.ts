@@ -62,6 +62,17 @@ const FAULT_BODIES: FaultBodies = {
     ),
 };
 
+/**
+ * The details reply, with `append_to_response=credits` (a comma-separated list, as TMDB takes it)
+ * adding a `credits` member shaped like the credits reply, without its `id`, as TMDB sends it.
+ */
+function details(entry: TmdbMovieFixture, call: IncomingCall): object {
+  const appended = (call.query.append_to_response ?? '').split(',');
+  if (!appended.includes('credits')) return entry.details;
+  const { cast, crew } = entry.credits;
+  return { ...entry.details, credits: { cast, crew } };
+}
+
 export class TmdbFake implements Upstream {
   readonly name = 'tmdb' as const;
   readonly prefix = '/tmdb/3';
@@ -77,7 +88,7 @@ export class TmdbFake implements Upstream {
     if (call.method !== 'GET' && call.method !== 'HEAD') return notFound();
     if (call.path === '/search/movie') return this.search(call, ctx);
     const match = /^\/movie\/([^/]+)(\/credits)?$/.exec(call.path);
-    if (match) return this.movie(match[1], match[2] ? 'credits' : 'details', ctx);
+    if (match) return this.movie(match[1], match[2] ? 'credits' : 'details', ctx, call);
     return notFound();
   }
 
@@ -87,13 +98,18 @@ export class TmdbFake implements Upstream {
     return bearer === key || call.query.api_key === key;
   }
 
-  private movie(rawId: string, route: 'details' | 'credits', ctx: UpstreamContext): FakeReply {
+  private movie(
+    rawId: string,
+    route: 'details' | 'credits',
+    ctx: UpstreamContext,
+    call: IncomingCall,
+  ): FakeReply {
     // Real TMDB ids are positive integers; anything else is simply "not found".
     if (!/^\d+$/.test(rawId)) return notFound();
     const id = Number(rawId);
     const entry: TmdbMovieFixture | undefined = TMDB_MOVIES.get(id);
     if (!entry) return notFound();
-    const ok = () => jsonReply(200, route === 'details' ? entry.details : entry.credits);
+    const ok = () => jsonReply(200, route === 'details' ? details(entry, call) : entry.credits);
     const fault = ctx.faultFor(id, route, TMDB_FAULTS);
     return fault ? faultReply(fault, ok, FAULT_BODIES, ctx.settings) : ok();
   }
