@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager } from 'typeorm';
+import { errorDetail } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { INSERT_CHUNK, insertChunked } from '../database/insert-chunked.js';
 import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
@@ -89,9 +90,7 @@ export class MoviesService {
       try {
         await this.storedCredits(movie);
       } catch (error) {
-        this.logger.warn(
-          `Picked movie ${tmdbId} stored without credits: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.warn(`Picked movie ${tmdbId} stored without credits: ${errorDetail(error)}`);
       }
     }
     return movie;

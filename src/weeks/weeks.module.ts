@@ -6,6 +6,7 @@ import { MoviesModule } from '../movies/movies.module.js';
 import { WeekAlbum } from './entities/week-album.entity.js';
 import { WeekMovie } from './entities/week-movie.entity.js';
 import { Week } from './entities/week.entity.js';
+import { CreditsBackfill } from './credits-backfill.js';
 import { OwnershipGuard } from './ownership.guard.js';
 import { WeekItemsService } from './week-items.service.js';
 import { WeeksController } from './weeks.controller.js';
@@ -19,6 +20,6 @@ import { WeeksService } from './weeks.service.js';
     TypeOrmModule.forFeature([Week, WeekMovie, WeekAlbum]),
   ],
   controllers: [WeeksController],
-  providers: [WeeksService, WeekItemsService, OwnershipGuard],
+  providers: [WeeksService, WeekItemsService, OwnershipGuard, CreditsBackfill],
 })
 export class WeeksModule {}

@@ -1,10 +1,5 @@
 import type { MovieSearchResult } from '../catalog.types.js';
-import {
-  mapCredits,
-  mapMovieDetails,
-  mapMovieWithCredits,
-  mapSearchReply,
-} from './tmdb.mapper.js';
+import { mapCredits, mapMovieDetails, mapMovieWithCredits, mapSearchReply } from './tmdb.mapper.js';
 
 /** A search entry in TMDB's shape, with the extra fields TMDB sends and we ignore. */
 function searchEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -546,16 +541,19 @@ describe(mapMovieWithCredits.name, () => {
     ['missing', undefined],
     ['null', null],
     ['not an object', [{ id: 1 }]],
-  ])('gives null credits when the credits member is %s (they are fetched later)', (_case, credits) => {
-    expect(mapMovieWithCredits(detailsReply({ credits }))).toEqual({
-      movie: mapMovieDetails(detailsReply()),
-      credits: null,
-    });
-  });
+  ])(
+    'gives null credits when the credits member is %s (they are fetched later)',
+    (_case, credits) => {
+      expect(mapMovieWithCredits(detailsReply({ credits }))).toEqual({
+        movie: mapMovieDetails(detailsReply()),
+        credits: null,
+      });
+    },
+  );
 
   it('is null when the details are invalid, whatever the credits', () => {
-    expect(mapMovieWithCredits(detailsReply({ id: '27205', credits: { cast: [], crew: [] } }))).toBe(
-      null,
-    );
+    expect(
+      mapMovieWithCredits(detailsReply({ id: '27205', credits: { cast: [], crew: [] } })),
+    ).toBe(null);
   });
 });
