@@ -4,7 +4,7 @@
  * Type-only imports count too: a type dependency is still a dependency.
  */
 const FEATURES =
-  'auth|users|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations';
+  'auth|users|weeks|movies|albums|catalog|health|backup|verdicts|stats|export|recommendations|cli';
 const below = (folder, forbidden) => ({
   name: `${folder}-imports-downward-only`,
   comment: `${folder}/ may not import ${forbidden.replaceAll('|', ', ')}`,
@@ -41,7 +41,15 @@ module.exports = {
     below('users', 'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
     below('auth', 'weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
     below('weeks', 'auth|health|verdicts|stats|export|recommendations'),
-    below('health', `auth|users|weeks|movies|albums|catalog`),
+    below('health', `auth|users|weeks|movies|albums|catalog|cli`),
+    below('backup', FEATURES.replace('backup|', '')),
+    {
+      name: 'no-cli-imports',
+      comment: 'cli/ is an entry point, like the app root: nothing else imports it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { AlbumsModule } from './albums/albums.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BackupModule } from './backup/backup.module.js';
+import { BackupScheduler } from './backup/backup.scheduler.js';
 import { CacheModule } from './cache/cache.module.js';
 import { CommonModule } from './common/common.module.js';
 import { configModule } from './config/config.module.js';
@@ -23,6 +25,7 @@ import { WeeksModule } from './weeks/weeks.module.js';
     WeeksModule,
     MoviesModule,
     AlbumsModule,
+    BackupModule,
     // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
     // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
     // Express's HTML 404 instead of our JSON.
@@ -30,7 +33,8 @@ import { WeeksModule } from './weeks/weeks.module.js';
       { path: 'api', children: [AuthModule, UsersModule, WeeksModule, MoviesModule, AlbumsModule] },
     ]),
   ],
-  providers: [StartupReporter],
+  // Only the server schedules backups; the admin commands build their own module (cli/).
+  providers: [StartupReporter, BackupScheduler],
 })
 export class AppModule {
   /** The whole app, configured from the environment as it is now (see configModule). */

@@ -13,6 +13,7 @@ import {
   type SelfUserBody,
   type TokenPairBody,
 } from './support/auth-helpers.js';
+import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, TEST_ENV, writeOutsideApi, type TestApp } from './support/test-app.js';
 
 const NOT_AUTHENTICATED = { detail: 'Not authenticated' };
@@ -215,6 +216,29 @@ describe('Issued access tokens (contract §3.6)', () => {
       .update(`${encodedHeader}.${encodedPayload}`)
       .digest('base64url');
     expect(signature).toBe(expected);
+  });
+
+  it('are issued and judged by the Clock: valid until the second their exp names', async () => {
+    const clock = new FakeClock('2025-03-04T05:06:07.089Z');
+    t = await createTestApp({ clock, env: { JWT_ACCESS_TTL: '90s' } });
+    const { user, tokens } = await registerAndLogin(t.server);
+    const { payload } = decodeJwt(tokens.access_token);
+    expect(payload.iat).toBe(Math.floor(clock.ms / 1000));
+    const me = (token: string) =>
+      request(t!.server).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+
+    clock.setTo((payload.exp as number) * 1000 - 1);
+    expect(outcome(await me(tokens.access_token))).toEqual({ status: 200, body: user });
+    clock.setTo((payload.exp as number) * 1000);
+    expect(outcome(await me(tokens.access_token))).toEqual({
+      status: 401,
+      body: INVALID_CREDENTIALS,
+    });
+    // A token passport has never seen (not recalled from the verified tokens) is judged the same.
+    const fresh = craftJwt({ sub: String(user.id), iat: payload.iat, exp: payload.exp, n: 1 });
+    expect(outcome(await me(fresh))).toEqual({ status: 401, body: INVALID_CREDENTIALS });
+    clock.setTo((payload.exp as number) * 1000 - 1000);
+    expect((await me(fresh)).status).toBe(200);
   });
 
   it('live JWT_ACCESS_TTL seconds, which is also expires_in', async () => {

@@ -8,6 +8,7 @@ import { UsersService, type NewUser } from '../users/users.service.js';
 import { inactiveAccount, invalidLogin } from './auth-errors.js';
 import type { TokenPairDto } from './dto/auth.dto.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
+import { Clock, epochSeconds } from '../common/clock.js';
 
 @Injectable()
 export class AuthService {
@@ -19,6 +20,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly refreshTokens: RefreshTokensService,
     private readonly jwt: JwtService,
+    private readonly clock: Clock,
   ) {
     this.accessTtlSeconds = config.get('auth', { infer: true }).accessTtlSeconds;
   }
@@ -46,8 +48,9 @@ export class AuthService {
   }
 
   private async tokenPair(user: User, refreshToken: string): Promise<TokenPairDto> {
+    // `iat` from the Clock (jsonwebtoken would read the system clock), and `exp` follows from it.
     const accessToken = await this.jwt.signAsync(
-      { sub: String(user.id) },
+      { sub: String(user.id), iat: epochSeconds(this.clock) },
       { expiresIn: this.accessTtlSeconds },
     );
     return {

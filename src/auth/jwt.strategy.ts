@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Clock, epochSeconds } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
 import type { User } from '../users/entities/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -28,6 +29,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     config: ConfigService<Configuration, true>,
     private readonly users: UsersService,
     private readonly verifiedTokens: VerifiedTokens,
+    private readonly clock: Clock,
   ) {
     super({
       jwtFromRequest: extractBearerToken,
@@ -38,16 +40,18 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
         Buffer.from(config.get('auth', { infer: true }).secretKey, 'utf8'),
       ) as unknown as string,
       algorithms: [JWT_ALGORITHM],
-      ignoreExpiration: false,
-      jsonWebTokenOptions: { clockTolerance: 0 },
+      // Expiry is judged in validate(), by the Clock, as the verified-token shortcut judges it.
+      ignoreExpiration: true,
       passReqToCallback: true,
     });
   }
 
-  /** Called by passport-jwt once the signature and expiry are good. */
+  /** Called by passport-jwt once the signature is good. */
   async validate(request: Request, claims: AccessTokenClaims): Promise<Readonly<User>> {
-    // jsonwebtoken accepts tokens without `exp`; we do not.
-    if (typeof claims.exp !== 'number') throw invalidCredentials();
+    // Expired once the current second reaches `exp`, with no leeway; a token without one is refused.
+    if (typeof claims.exp !== 'number' || epochSeconds(this.clock) >= claims.exp) {
+      throw invalidCredentials();
+    }
     if (typeof claims.sub !== 'string' || !USER_ID_SUBJECT.test(claims.sub)) {
       throw invalidCredentials();
     }
@@ -65,9 +69,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   recall(request: Request): VerifiedClaims | undefined {
     const header = request.headers.authorization;
     if (header === undefined || !header.startsWith(EXACT_BEARER_PREFIX)) return undefined;
-    const token = header.slice(EXACT_BEARER_PREFIX.length);
-    // jsonwebtoken judges expiry by the system clock, so the shortcut must too (not by the Clock).
-    return this.verifiedTokens.recall(token, Math.floor(Date.now() / 1000));
+    return this.verifiedTokens.recall(header.slice(EXACT_BEARER_PREFIX.length));
   }
 
   async userFor(claims: VerifiedClaims): Promise<Readonly<User>> {

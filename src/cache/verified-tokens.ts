@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LRUCache } from 'lru-cache';
-import { Clock } from '../common/clock.js';
+import { Clock, epochSeconds } from '../common/clock.js';
 import { clockedLru } from './clocked-lru.js';
 
 /** The claims we rely on once a token's signature has been checked. */
@@ -32,15 +32,11 @@ export class VerifiedTokens {
     else this.tokens.delete(token);
   }
 
-  /**
-   * As jsonwebtoken decides it: expired once the current second reaches `exp`. `nowSeconds` is
-   * jsonwebtoken's own time (the system clock, which it reads itself), so that the shortcut never
-   * accepts a token that the full check would refuse, whatever the Clock says.
-   */
-  recall(token: string, nowSeconds: number): VerifiedClaims | undefined {
+  /** Expired once the Clock's current second reaches `exp`, as JwtStrategy judges it. */
+  recall(token: string): VerifiedClaims | undefined {
     const claims = this.tokens.get(token);
     if (claims === undefined) return undefined;
-    if (nowSeconds >= claims.exp) {
+    if (epochSeconds(this.clock) >= claims.exp) {
       this.tokens.delete(token);
       return undefined;
     }

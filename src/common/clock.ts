@@ -8,3 +8,8 @@ export class SystemClock extends Clock {
     return new Date();
   }
 }
+
+/** Whole seconds since the epoch, as JWT claims count time. */
+export function epochSeconds(clock: Clock): number {
+  return Math.floor(clock.now().getTime() / 1000);
+}

@@ -63,6 +63,7 @@ describe(loadConfiguration.name, () => {
         searchCacheTtlMs: 10 * MINUTE,
       });
       expect(config.database).toEqual({ kind: 'sqlite', path: ':memory:' });
+      expect(config.backup).toEqual({ intervalMs: 0, dir: null, keep: 14 });
     });
 
     it('defaults DATABASE_URL to ./data/wrong_opinions.db from the working directory', () => {
@@ -132,6 +133,39 @@ describe(loadConfiguration.name, () => {
         load({ DATABASE_URL: 'postgres://localhost/test', READ_CACHE_TTL: '2s' }).app
           .readCacheTtlMs,
       ).toBe(2000);
+    });
+  });
+
+  describe('scheduled backups (portability.md §2.4)', () => {
+    const FILE = { DATABASE_URL: '/srv/wo/wrong_opinions.db' };
+
+    it('reads BACKUP_INTERVAL, BACKUP_DIR (resolved) and BACKUP_KEEP', () => {
+      expect(
+        load({ ...FILE, BACKUP_INTERVAL: '1d', BACKUP_DIR: 'snapshots', BACKUP_KEEP: '3' }).backup,
+      ).toEqual({
+        intervalMs: DAY,
+        dir: resolve('snapshots'),
+        keep: 3,
+      });
+      expect(load({ ...FILE, BACKUP_INTERVAL: '1m' }).backup.intervalMs).toBe(MINUTE);
+    });
+
+    it('takes 0 (off) or 1m to 365d, and 1 to 10000 backups', () => {
+      expect(failure({ ...FILE, BACKUP_INTERVAL: '30s' }).problems).toEqual([
+        'BACKUP_INTERVAL must be 0 (off) or between 1m and 365d (got "30s")',
+      ]);
+      expect(failure({ ...FILE, BACKUP_KEEP: '0' }).problems).toEqual([
+        'BACKUP_KEEP must be an integer 1-10000 (got "0")',
+      ]);
+    });
+
+    it('needs a SQLite file: PostgreSQL has pg_dump, and memory has nothing to keep', () => {
+      for (const DATABASE_URL of ['postgres://localhost/test', ':memory:']) {
+        expect(failure({ DATABASE_URL, BACKUP_INTERVAL: '1d' }).problems).toEqual([
+          'BACKUP_INTERVAL needs a SQLite database file (back up PostgreSQL with pg_dump) (got "1d")',
+        ]);
+        expect(load({ DATABASE_URL, BACKUP_INTERVAL: '0' }).backup.intervalMs).toBe(0);
+      }
     });
   });
 

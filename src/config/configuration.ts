@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { DatabaseConfig } from './database-url.js';
 import type { Env } from './env.js';
 import { SECOND } from './env-validators.js';
@@ -46,6 +47,14 @@ export interface AuthConfig {
   throttleTtlMs: number;
 }
 
+export interface BackupConfig {
+  /** 0: no scheduled backups. */
+  intervalMs: number;
+  /** null: `backups/` beside the database file. */
+  dir: string | null;
+  keep: number;
+}
+
 export interface UpstreamConfig {
   tmdbApiKey: string | null;
   tmdbBaseUrl: string;
@@ -66,6 +75,7 @@ export interface Configuration {
   database: DatabaseConfig;
   auth: AuthConfig;
   upstream: UpstreamConfig;
+  backup: BackupConfig;
   /** Logged once at startup. */
   warnings: string[];
 }
@@ -118,6 +128,11 @@ export function loadConfiguration(env: Env): Configuration {
       timeoutMs: vars.UPSTREAM_TIMEOUT,
       catalogTtlMs: vars.CATALOG_TTL,
       searchCacheTtlMs: vars.SEARCH_CACHE_TTL,
+    },
+    backup: {
+      intervalMs: vars.BACKUP_INTERVAL,
+      dir: vars.BACKUP_DIR ? resolve(vars.BACKUP_DIR) : null,
+      keep: vars.BACKUP_KEEP,
     },
     warnings,
   };

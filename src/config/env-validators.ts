@@ -20,19 +20,26 @@ export function parseDurationMs(raw: string): number {
   return Math.round(Number(match[1]) * DURATION_UNITS_MS[(match[2] ?? 's') as 's']);
 }
 
-/** A duration from min to max (written as durations, e.g. '100ms', '2m'), read as milliseconds. */
-export function Duration(min: string, max: string): PropertyDecorator {
+/**
+ * A duration from min to max (written as durations, e.g. '100ms', '2m'), read as milliseconds;
+ * with `orZero`, 0 (off) too.
+ */
+export function Duration(
+  min: string,
+  max: string,
+  { orZero = false }: { orZero?: boolean } = {},
+): PropertyDecorator {
   const [minMs, maxMs] = [parseDurationMs(min), parseDurationMs(max)];
   return applyDecorators(
     Transform(({ value }: { value: string }) => parseDurationMs(value)),
     ValidateBy({
       name: 'duration',
       validator: {
-        validate: (ms: number) => ms >= minMs && ms <= maxMs,
+        validate: (ms: number) => (orZero && ms === 0) || (ms >= minMs && ms <= maxMs),
         defaultMessage: (args) =>
           Number.isNaN(args?.value)
             ? 'must be a duration such as 30, 0.5, 1500ms, 30m or 14d'
-            : `must be between ${min} and ${max}`,
+            : `must be ${orZero ? '0 (off) or ' : ''}between ${min} and ${max}`,
       },
     }),
   );

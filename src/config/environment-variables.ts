@@ -1,7 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsOptional, Matches, ValidateBy, validateSync } from 'class-validator';
 import { APP_VERSION } from '../version.js';
-import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from './database-url.js';
+import { DEFAULT_DATABASE_URL, IN_MEMORY, parseDatabaseUrl } from './database-url.js';
 import type { Env } from './env.js';
 import {
   BooleanFlag,
@@ -34,6 +34,23 @@ const AtLeast1sForMusicBrainzOrg = ValidateBy(
     },
   },
   { message: 'must be at least 1s when MUSICBRAINZ_BASE_URL is musicbrainz.org' },
+);
+
+/** Scheduled backups copy a SQLite file; PostgreSQL has pg_dump, and memory has nothing to keep. */
+const OnlyOnSqliteFile = ValidateBy(
+  {
+    name: 'backupNeedsSqliteFile',
+    validator: {
+      validate: (ms: number, args) => {
+        const database: unknown = (args?.object as EnvironmentVariables).DATABASE_URL;
+        // A DATABASE_URL that did not parse is reported on its own.
+        if (ms === 0 || database instanceof ConfigRuleError) return true;
+        const { kind, path } = database as { kind: string; path?: string };
+        return kind === 'sqlite' && path !== IN_MEMORY;
+      },
+    },
+  },
+  { message: 'needs a SQLite database file (back up PostgreSQL with pg_dump)' },
 );
 
 /**
@@ -70,6 +87,10 @@ export class EnvironmentVariables {
   @Duration('100ms', '2m') UPSTREAM_TIMEOUT = parseDurationMs('10s');
   @Duration('1s', '365d') CATALOG_TTL = parseDurationMs('7d');
   @Duration('0', '1d') SEARCH_CACHE_TTL = parseDurationMs('10m');
+  @Duration('1m', '365d', { orZero: true }) @OnlyOnSqliteFile BACKUP_INTERVAL = 0;
+  /** Unset: `backups/` beside the database file (see configuration.ts). */
+  @IsOptional() @Trim BACKUP_DIR?: string;
+  @IntegerIn(1, 10000) BACKUP_KEEP = 14;
 }
 
 export class InvalidConfigError extends Error {

@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { DataVersion } from './data-version.js';
+import { OutsideWrites, OutsideWritesMiddleware } from './outside-writes.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 @Global()
@@ -19,7 +20,11 @@ import { TransactionRunner } from './transaction-runner.js';
       }),
     }),
   ],
-  providers: [DataVersion, TransactionRunner],
+  providers: [DataVersion, TransactionRunner, OutsideWrites],
   exports: [DataVersion, TransactionRunner],
 })
-export class DatabaseModule {}
+export class DatabaseModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(OutsideWritesMiddleware).forRoutes('*');
+  }
+}

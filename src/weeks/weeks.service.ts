@@ -45,6 +45,18 @@ export class WeeksService {
     return { total, weeks };
   }
 
+  /** user id → the number of weeks they own, for users owning any: one query. */
+  async ownedCounts(): Promise<Map<number, number>> {
+    const rows = await this.weeks
+      .createQueryBuilder('week')
+      .select('week.user_id', 'user_id')
+      .addSelect('COUNT(*)', 'weeks')
+      .where('week.user_id IS NOT NULL')
+      .groupBy('week.user_id')
+      .getRawMany<{ user_id: number; weeks: number | string }>();
+    return new Map(rows.map((row) => [Number(row.user_id), Number(row.weeks)]));
+  }
+
   /** The week with its items in position order: three queries. */
   async detail(id: number): Promise<WeekWithItems> {
     const week = await this.weeks.findOne({ where: { id }, relations: { owner: true } });

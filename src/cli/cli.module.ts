@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BackupModule } from '../backup/backup.module.js';
+import { CacheModule } from '../cache/cache.module.js';
+import { CommonModule } from '../common/common.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { WeeksModule } from '../weeks/weeks.module.js';
+
+/**
+ * The providers the admin commands use: the server's own modules, on the same configuration, with
+ * nothing that listens or runs on a schedule.
+ */
+@Module({
+  imports: [CommonModule, CacheModule, DatabaseModule, UsersModule, WeeksModule, BackupModule],
+})
+export class CliModule {
+  static forRoot(config: DynamicModule): DynamicModule {
+    return { module: CliModule, imports: [config] };
+  }
+}

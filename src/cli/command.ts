@@ -1,0 +1,18 @@
+import type { INestApplicationContext } from '@nestjs/common';
+
+/** What a command may use of its process; tests hand in their own. */
+export interface CommandIo {
+  /** Prints one line of output. */
+  out(line: string): void;
+  /** The next line of standard input without its line end; null at its end. */
+  readLine(): Promise<string | null>;
+}
+
+export type Command = (
+  app: INestApplicationContext,
+  args: string[],
+  io: CommandIo,
+) => Promise<void>;
+
+/** A refusal with the one-line reason the command exits with. */
+export class CommandError extends Error {}

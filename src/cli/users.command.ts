@@ -1,0 +1,72 @@
+import { ApiError } from '../common/api-error.js';
+import { UserAdminService } from '../users/user-admin.service.js';
+import { WeeksService } from '../weeks/weeks.service.js';
+import { CommandError, type Command, type CommandIo } from './command.js';
+
+const USAGE =
+  'usage: npm run users -- list | activate <username> | deactivate <username> | ' +
+  'set-password <username> (the password on standard input) | set-email <username> <email>';
+
+/** `npm run users -- …` (portability.md §2.5). */
+export const usersCommand: Command = async (app, [action, ...args], io) => {
+  const admin = app.get(UserAdminService);
+  const expect = (count: number) => {
+    if (args.length !== count) throw new CommandError(USAGE);
+    return args;
+  };
+  try {
+    switch (action) {
+      case 'list':
+        expect(0);
+        return await list(admin, app.get(WeeksService), io);
+      case 'activate':
+      case 'deactivate': {
+        const [username] = expect(1);
+        const user = await admin.setActive(username, action === 'activate');
+        io.out(`${user.username}: ${user.isActive ? 'active' : 'inactive, sessions revoked'}`);
+        return;
+      }
+      case 'set-password': {
+        const [username] = expect(1);
+        const password = await io.readLine();
+        if (password === null) throw new CommandError('no password on standard input');
+        await admin.setPassword(username, password);
+        io.out(`${username}: password set, sessions revoked`);
+        return;
+      }
+      case 'set-email': {
+        const [username, email] = expect(2);
+        io.out(`${username}: email set to ${await admin.setEmail(username, email)}`);
+        return;
+      }
+      default:
+        throw new CommandError(USAGE);
+    }
+  } catch (error) {
+    // The rules are the API's; their messages read as well on a terminal.
+    throw error instanceof ApiError ? new CommandError(error.detail) : error;
+  }
+};
+
+async function list(admin: UserAdminService, weeks: WeeksService, io: CommandIo): Promise<void> {
+  const [users, owned] = await Promise.all([admin.list(), weeks.ownedCounts()]);
+  const rows = [
+    ['id', 'username', 'email', 'active', 'created', 'weeks'],
+    ...users.map((user) => [
+      String(user.id),
+      user.username,
+      user.email,
+      user.isActive ? 'yes' : 'no',
+      user.createdAt.toISOString(),
+      String(owned.get(user.id) ?? 0),
+    ]),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows)
+    io.out(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
+}

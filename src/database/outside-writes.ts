@@ -1,0 +1,59 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DataVersion } from './data-version.js';
+
+/** The part of a better-sqlite3 connection used here (the package ships no types). */
+interface SqliteConnection {
+  prepare(sql: string): { pluck(): { get(): unknown } };
+}
+
+/**
+ * Notices commits that other connections made to the SQLite file (the admin commands, a database
+ * shell, a restore) and ends every read cache, since it cannot tell what they wrote.
+ *
+ * `PRAGMA data_version` changes on this connection exactly when another one has committed since it
+ * was last read; our own commits leave it alone. It costs about 2.4 µs, so it is read once per
+ * request, before anything is served from a cache: a request that starts after such a commit sees it.
+ * In-memory SQLite has no other connection, and PostgreSQL learns of other writers through NOTIFY
+ * (issue #14), so on both this does nothing.
+ */
+@Injectable()
+export class OutsideWrites {
+  private readonly dataVersion: () => unknown;
+  private last: unknown;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly versions: DataVersion,
+  ) {
+    const options = dataSource.options;
+    if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
+      const connection = (dataSource.driver as unknown as { databaseConnection: SqliteConnection })
+        .databaseConnection;
+      const statement = connection.prepare('PRAGMA data_version').pluck();
+      this.dataVersion = () => statement.get();
+    } else {
+      this.dataVersion = () => null;
+    }
+    this.last = this.dataVersion();
+  }
+
+  /** Ends every read cache if another connection has committed since the last check. */
+  check(): void {
+    const current = this.dataVersion();
+    if (current === this.last) return;
+    this.last = current;
+    this.versions.advance();
+  }
+}
+
+/** Checks for outside writes at the start of every request. */
+@Injectable()
+export class OutsideWritesMiddleware implements NestMiddleware {
+  constructor(private readonly outsideWrites: OutsideWrites) {}
+
+  use(_request: unknown, _response: unknown, next: () => void): void {
+    this.outsideWrites.check();
+    next();
+  }
+}
