@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { configModule } from '../config/config.module.js';
 import { InvalidConfigError } from '../config/configuration.js';
+import { backfillCreditsCommand } from './backfill-credits.command.js';
 import { backupCommand } from './backup.command.js';
 import { CliModule } from './cli.module.js';
 import { CommandError, type Command, type CommandIo } from './command.js';
@@ -9,6 +10,7 @@ import { usersCommand } from './users.command.js';
 const COMMANDS: Record<string, Command> = {
   users: usersCommand,
   backup: backupCommand,
+  'backfill-credits': backfillCreditsCommand,
 };
 
 export interface CliIo extends CommandIo {

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { DataSource } from 'typeorm';
 import { errorDetail } from '../common/api-error.js';
 import { TmdbClient } from '../catalog/tmdb/tmdb.client.js';
+import { UpstreamError } from '../catalog/upstream/upstream-error.js';
 import { Movie } from '../movies/entities/movie.entity.js';
 import { MoviesService } from '../movies/movies.service.js';
 import { WeekMovie } from './entities/week-movie.entity.js';
@@ -14,6 +15,8 @@ import { WeekMovie } from './entities/week-movie.entity.js';
 const CONCURRENT_FETCHES = 4;
 
 export interface BackfillOutcome {
+  /** Picked movies without stored credits when it started. */
+  missing: number;
   stored: number;
   failed: number;
 }
@@ -42,19 +45,16 @@ export class CreditsBackfill {
       .getMany();
   }
 
-  /** Fetches every missing credits, reporting one line per movie as it ends. */
+  /**
+   * Fetches every missing credits, reporting one line per movie as it ends. Without a TMDB key it
+   * fetches nothing and throws the catalog's 503.
+   */
   async run(report: (line: string) => void): Promise<BackfillOutcome> {
     const movies = await this.missing();
-    if (movies.length === 0) {
-      report('Every picked movie has its credits stored: nothing to fetch.');
-      return { stored: 0, failed: 0 };
-    }
-    if (!this.tmdb.isConfigured) {
-      report(`${pickedMovies(movies.length)} without credits, but TMDB_API_KEY is not set.`);
-      return { stored: 0, failed: movies.length };
-    }
-    report(`Fetching the credits of ${pickedMovies(movies.length)} from TMDB…`);
-    const outcome: BackfillOutcome = { stored: 0, failed: 0 };
+    const outcome: BackfillOutcome = { missing: movies.length, stored: 0, failed: 0 };
+    if (movies.length === 0) return outcome;
+    if (!this.tmdb.isConfigured) throw new UpstreamError('movie', 'not_configured');
+    report(`fetching the credits of ${movies.length} picked movie(s) from TMDB`);
     const width = String(movies.length).length;
     const limit = pLimit(CONCURRENT_FETCHES);
     await Promise.all(
@@ -74,12 +74,6 @@ export class CreditsBackfill {
         }),
       ),
     );
-    report(
-      `Done: ${outcome.stored} stored, ${outcome.failed} failed` +
-        (outcome.failed > 0 ? ' (run it again to retry them).' : '.'),
-    );
     return outcome;
   }
 }
-
-const pickedMovies = (count: number) => `${count} picked movie${count === 1 ? '' : 's'}`;
