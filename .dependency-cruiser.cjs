@@ -41,6 +41,8 @@ module.exports = {
     below('users', 'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
     below('auth', 'weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
     below('weeks', 'auth|health|verdicts|stats|export|recommendations'),
+    // Stats read what weeks, catalog items and verdicts hold; nothing imports them.
+    below('stats', 'auth|health|export|recommendations|cli|backup'),
     below('health', `auth|users|weeks|movies|albums|catalog|cli`),
     below('backup', FEATURES.replace('backup|', '')),
     {

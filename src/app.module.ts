@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
+import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WeeksModule } from './weeks/weeks.module.js';
 
@@ -25,12 +26,16 @@ import { WeeksModule } from './weeks/weeks.module.js';
     WeeksModule,
     MoviesModule,
     AlbumsModule,
+    StatsModule,
     BackupModule,
     // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
     // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
     // Express's HTML 404 instead of our JSON.
     RouterModule.register([
-      { path: 'api', children: [AuthModule, UsersModule, WeeksModule, MoviesModule, AlbumsModule] },
+      {
+        path: 'api',
+        children: [AuthModule, UsersModule, WeeksModule, MoviesModule, AlbumsModule, StatsModule],
+      },
     ]),
   ],
   // Only the server schedules backups; the admin commands build their own module (cli/).

@@ -1,0 +1,225 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { OwnerDto } from '../../weeks/dto/week-responses.dto.js';
+
+/** An average or a spread as sent: rounded half-up to 2 decimals, null where undefined. */
+const ROUNDED = { type: Number, nullable: true, example: 7.33 } as const;
+const COUNT = { type: 'integer', minimum: 0 } as const;
+const ISO_WEEK = { type: String, nullable: true, pattern: '^\\d{4}-W\\d{2}$', example: '2025-W07' };
+
+export class RatingSummaryDto {
+  @ApiProperty({ ...COUNT, description: 'Verdicts with a rating' }) count: number;
+  @ApiProperty({ ...ROUNDED, description: 'Mean rating; null without ratings' })
+  average: number | null;
+  @ApiProperty({
+    ...ROUNDED,
+    example: 1.25,
+    description: 'Population standard deviation; null under 2 ratings',
+  })
+  spread: number | null;
+}
+
+export class StatsTotalsDto {
+  @ApiProperty({ ...COUNT, description: 'Weeks, unclaimed ones included' }) weeks: number;
+  @ApiProperty({ ...COUNT, description: 'Weeks with an owner' }) claimed_weeks: number;
+  @ApiProperty(COUNT) movie_picks: number;
+  @ApiProperty(COUNT) album_picks: number;
+  @ApiProperty({ ...COUNT, description: 'Distinct movies picked' }) distinct_movies: number;
+  @ApiProperty({ ...COUNT, description: 'Distinct albums picked' }) distinct_albums: number;
+  @ApiProperty(COUNT) verdicts: number;
+  @ApiProperty({ ...COUNT, description: 'Verdicts with a review' }) reviews: number;
+  @ApiProperty({
+    ...COUNT,
+    description:
+      'Stored runtime of every movie pick (unknown counts 0; a movie picked twice, twice)',
+  })
+  runtime_minutes: number;
+}
+
+export class RatingsDto {
+  @ApiProperty(COUNT) count: number;
+  @ApiProperty({ ...ROUNDED, description: 'Mean of every rating; null without ratings' })
+  average: number | null;
+  @ApiProperty({
+    type: 'integer',
+    isArray: true,
+    minItems: 10,
+    maxItems: 10,
+    example: [0, 1, 0, 2, 3, 5, 8, 4, 2, 1],
+    description: '`histogram[i]` counts the ratings equal to i + 1',
+  })
+  histogram: number[];
+}
+
+export class StreaksDto {
+  @ApiProperty({
+    ...COUNT,
+    description:
+      'The run ending at the current ISO week, or at the week before when the current week has no pick yet; else 0',
+  })
+  current: number;
+  @ApiProperty({ ...COUNT, description: 'The longest run of consecutive ISO weeks with a pick' })
+  longest: number;
+  @ApiProperty({ ...ISO_WEEK, description: "The longest run's first week (earliest run on a tie)" })
+  longest_from: string | null;
+  @ApiProperty({ ...ISO_WEEK, description: "The longest run's last week" })
+  longest_to: string | null;
+}
+
+export class PickStatDto {
+  @ApiProperty({ enum: ['movie', 'album'] }) kind: 'movie' | 'album';
+  @ApiProperty({ type: 'integer' }) week_id: number;
+  @ApiProperty({ type: 'integer', example: 2025 }) year: number;
+  @ApiProperty({ type: 'integer', example: 7 }) week_number: number;
+  @ApiProperty({ type: 'integer', enum: [1, 2] }) position: number;
+  @ApiProperty() title: string;
+  @ApiProperty({
+    type: OwnerDto,
+    nullable: true,
+    description: "The week's owner; null if unclaimed",
+  })
+  picked_by: OwnerDto | null;
+  @ApiProperty({ type: RatingSummaryDto }) rating: RatingSummaryDto;
+}
+
+export class TmdbPickStatDto extends PickStatDto {
+  @ApiProperty({ type: Number, example: 7.9 }) tmdb_vote_average: number;
+}
+
+export class WrongestOpinionDto extends PickStatDto {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10 }) your_rating: number;
+  @ApiProperty({ type: Number, example: 8.5, description: "Other members' mean rating" })
+  others_average: number;
+  @ApiProperty({ type: Number, example: -6.5, description: 'your_rating − others_average' })
+  deviation: number;
+}
+
+export class MemberStatsDto {
+  @ApiProperty({ type: OwnerDto }) user: OwnerDto;
+  @ApiProperty(COUNT) weeks_owned: number;
+  @ApiProperty(COUNT) movie_picks: number;
+  @ApiProperty(COUNT) album_picks: number;
+  @ApiProperty(COUNT) verdicts_given: number;
+  @ApiProperty({ ...ROUNDED, description: "The member's own ratings" })
+  average_given: number | null;
+  @ApiProperty({
+    ...ROUNDED,
+    description: "Other members' ratings of the member's picks (the member's own excluded)",
+  })
+  average_received: number | null;
+  @ApiProperty({
+    type: WrongestOpinionDto,
+    nullable: true,
+    description:
+      'The rating furthest from the mean of the others, on picks at least 2 others rated; null when there is none',
+  })
+  wrongest_opinion: WrongestOpinionDto | null;
+}
+
+export class DecadeCountDto {
+  @ApiProperty({ type: 'integer', example: 1990 }) decade: number;
+  @ApiProperty(COUNT) count: number;
+}
+
+export class DecadesDto {
+  @ApiProperty({ type: [DecadeCountDto], description: 'By release year of movie picks, ascending' })
+  movies: DecadeCountDto[];
+  @ApiProperty({ type: [DecadeCountDto], description: 'By release year of album picks, ascending' })
+  albums: DecadeCountDto[];
+}
+
+export class GenreStatDto {
+  @ApiProperty({ type: 'integer', description: "TMDB's genre id" }) id: number;
+  @ApiProperty({ example: 'Science Fiction' }) name: string;
+  @ApiProperty({ ...COUNT, description: 'Movie picks of that genre' }) count: number;
+  @ApiProperty({ ...ROUNDED, description: 'Over the ratings of those picks' })
+  average: number | null;
+}
+
+export class DirectorStatDto {
+  @ApiProperty({ type: 'integer' }) tmdb_id: number;
+  @ApiProperty({ example: 'Christopher Nolan' }) name: string;
+  @ApiProperty({ ...COUNT, description: 'Movie picks directed' }) count: number;
+  @ApiProperty({ ...ROUNDED, description: 'Over the ratings of those picks' })
+  average: number | null;
+}
+
+export class ArtistStatDto {
+  @ApiProperty({ format: 'uuid' }) musicbrainz_id: string;
+  @ApiProperty({ example: 'Radiohead' }) name: string;
+  @ApiProperty({ ...COUNT, description: 'Album picks credited' }) count: number;
+  @ApiProperty({ ...ROUNDED, description: 'Over the ratings of those picks' })
+  average: number | null;
+}
+
+export class TasteDto {
+  @ApiProperty({ type: OwnerDto, description: 'The member with the smaller id' }) a: OwnerDto;
+  @ApiProperty({ type: OwnerDto }) b: OwnerDto;
+  @ApiProperty({ type: 'integer', minimum: 3, description: 'Picks both rated' }) shared: number;
+  @ApiProperty({
+    type: Number,
+    minimum: 0,
+    maximum: 1,
+    example: 0.81,
+    description: '1 − mean(|rating_a − rating_b|) / 9 over those picks',
+  })
+  similarity: number;
+}
+
+export class ClubVsTmdbDto {
+  @ApiProperty({ ...COUNT, description: 'Movie picks with a rating and TMDB votes' })
+  movies: number;
+  @ApiProperty({ ...ROUNDED, description: 'Mean of (club average − TMDB vote_average)' })
+  average_delta: number | null;
+  @ApiProperty({ type: [TmdbPickStatDto], description: 'Largest positive delta first, at most 5' })
+  overrated: TmdbPickStatDto[];
+  @ApiProperty({ type: [TmdbPickStatDto], description: 'Most negative delta first, at most 5' })
+  underrated: TmdbPickStatDto[];
+}
+
+/** `GET /api/stats/overview` and `GET /api/stats/by-year/{year}` (opinions.md §2.1). */
+export class StatsDto {
+  @ApiProperty({ type: 'integer', nullable: true, description: 'null for the overview' })
+  year: number | null;
+  @ApiProperty({ type: StatsTotalsDto }) totals: StatsTotalsDto;
+  @ApiProperty({ type: RatingsDto }) ratings: RatingsDto;
+  @ApiProperty({ type: StreaksDto }) streaks: StreaksDto;
+  @ApiProperty({
+    type: [MemberStatsDto],
+    description: 'Who owns a week or gave a verdict in scope, by username',
+  })
+  members: MemberStatsDto[];
+  @ApiProperty({ type: DecadesDto }) decades: DecadesDto;
+  @ApiProperty({ type: [GenreStatDto], description: 'Every genre, by count desc then name' })
+  genres: GenreStatDto[];
+  @ApiProperty({
+    type: [DirectorStatDto],
+    description: 'At most 10, by count desc, average desc (null last), name',
+  })
+  top_directors: DirectorStatDto[];
+  @ApiProperty({
+    type: [ArtistStatDto],
+    description: 'At most 10, by count desc, average desc (null last), name',
+  })
+  top_artists: ArtistStatDto[];
+  @ApiProperty({
+    type: [PickStatDto],
+    description: 'Picks with ≥ 2 ratings by average desc, count desc, latest week; at most 5',
+  })
+  top_rated: PickStatDto[];
+  @ApiProperty({
+    type: [PickStatDto],
+    description: 'Picks with ≥ 2 ratings by spread desc, average desc, latest week; at most 5',
+  })
+  divisive: PickStatDto[];
+  @ApiProperty({
+    type: [PickStatDto],
+    description: 'Picks with ≥ 2 ratings by spread asc, average desc, latest week; at most 5',
+  })
+  consensus: PickStatDto[];
+  @ApiProperty({
+    type: [TasteDto],
+    description: 'Pairs with ≥ 3 shared rated picks, by similarity desc, shared desc, a.id, b.id',
+  })
+  taste: TasteDto[];
+  @ApiProperty({ type: ClubVsTmdbDto }) club_vs_tmdb: ClubVsTmdbDto;
+}
