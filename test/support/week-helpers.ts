@@ -7,7 +7,7 @@ import { Movie } from '../../src/movies/entities/movie.entity.js';
 import { WeekAlbum } from '../../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../../src/weeks/entities/week.entity.js';
-import { authHeader, registerAndLogin } from './auth-helpers.js';
+import { authHeader, lastingToken, registerUser } from './auth-helpers.js';
 import type { FakeClock } from './fake-clock.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -24,13 +24,10 @@ export interface Member {
   auth: { Authorization: string };
 }
 
-/** Registers `username` (email `<username>@example.org`) and logs in. */
+/** Registers `username` (email `<username>@example.org`), with a token that outlives clock moves. */
 export async function member(server: Server, username: string): Promise<Member> {
-  const { user, tokens } = await registerAndLogin(server, {
-    username,
-    email: `${username}@example.org`,
-  });
-  return { id: user.id, username: user.username, auth: authHeader(tokens.access_token) };
+  const { user } = await registerUser(server, { username, email: `${username}@example.org` });
+  return { id: user.id, username: user.username, auth: authHeader(lastingToken(user.id)) };
 }
 
 /** Hands out (year, week_number) pairs nobody else in the file uses: weeks are globally unique. */
