@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
+import { VerdictsModule } from './verdicts/verdicts.module.js';
 import { WeeksModule } from './weeks/weeks.module.js';
 
 @Module({
@@ -30,13 +31,24 @@ import { WeeksModule } from './weeks/weeks.module.js';
     AuthModule,
     UsersModule,
     WeeksModule,
+    VerdictsModule,
     MoviesModule,
     AlbumsModule,
     // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
     // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
     // Express's HTML 404 instead of our JSON.
     RouterModule.register([
-      { path: 'api', children: [AuthModule, UsersModule, WeeksModule, MoviesModule, AlbumsModule] },
+      {
+        path: 'api',
+        children: [
+          AuthModule,
+          UsersModule,
+          WeeksModule,
+          VerdictsModule,
+          MoviesModule,
+          AlbumsModule,
+        ],
+      },
     ]),
   ],
   providers: [StartupReporter],
