@@ -37,6 +37,9 @@ export interface WeekVerdicts {
   album(pickId: number): PickVerdictsDto;
 }
 
+/** The verdict a PUT read was deleted before its update (PostgreSQL): the PUT starts over. */
+class LostRace extends Error {}
+
 const PICK_COLUMNS = {
   movie: { property: 'weekMovieId', column: 'week_movie_id', entity: 'WeekMovie' },
   album: { property: 'weekAlbumId', column: 'week_album_id', entity: 'WeekAlbum' },
@@ -59,7 +62,9 @@ export class VerdictsService {
   /**
    * Replaces the caller's verdict on the pick, or creates it (`created`: 201 rather than 200).
    * The unique (pick, user) index settles concurrent PUTs: the one that loses the insert runs
-   * again and replaces the winner's verdict, so exactly one of them creates it.
+   * again and replaces the winner's verdict, so exactly one of them creates it. A verdict deleted
+   * between its read and its update (a concurrent DELETE, or the pick's removal) runs it again too:
+   * it then creates the verdict anew, or finds the pick gone (404).
    */
   async put(
     findPick: FindPick,
@@ -80,7 +85,12 @@ export class VerdictsService {
           const now = this.clock.now();
           const existing = await manager.findOneBy(Verdict, mine);
           if (existing) {
-            await manager.update(Verdict, { id: existing.id }, { ...values, updatedAt: now });
+            const { affected } = await manager.update(
+              Verdict,
+              { id: existing.id },
+              { ...values, updatedAt: now },
+            );
+            if (affected !== 1) throw new LostRace();
             const replaced = Object.assign(existing, values, { updatedAt: now });
             return { verdict: toVerdict(replaced, author), created: false };
           }
@@ -94,7 +104,7 @@ export class VerdictsService {
           return { verdict: toVerdict(verdict, author), created: true };
         });
       } catch (error) {
-        if (isUniqueViolation(error) && attempt === 1) continue;
+        if ((isUniqueViolation(error) || error instanceof LostRace) && attempt < 3) continue;
         // The pick was removed meanwhile (PostgreSQL): find it again for its 404.
         if (isForeignKeyViolation(error)) await findPick(this.dataSource.manager);
         throw error;
