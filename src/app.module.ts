@@ -15,6 +15,16 @@ import { UsersModule } from './users/users.module.js';
 import { VerdictsModule } from './verdicts/verdicts.module.js';
 import { WeeksModule } from './weeks/weeks.module.js';
 
+/** The modules served under /api. */
+const API_MODULES = [
+  AuthModule,
+  UsersModule,
+  WeeksModule,
+  VerdictsModule,
+  MoviesModule,
+  AlbumsModule,
+];
+
 @Module({
   imports: [
     ConfigModule.forRoot({
@@ -28,28 +38,11 @@ import { WeeksModule } from './weeks/weeks.module.js';
     CacheModule,
     DatabaseModule,
     HealthModule,
-    AuthModule,
-    UsersModule,
-    WeeksModule,
-    VerdictsModule,
-    MoviesModule,
-    AlbumsModule,
+    ...API_MODULES,
     // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
     // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
     // Express's HTML 404 instead of our JSON.
-    RouterModule.register([
-      {
-        path: 'api',
-        children: [
-          AuthModule,
-          UsersModule,
-          WeeksModule,
-          VerdictsModule,
-          MoviesModule,
-          AlbumsModule,
-        ],
-      },
-    ]),
+    RouterModule.register([{ path: 'api', children: API_MODULES }]),
   ],
   providers: [StartupReporter],
 })

@@ -131,6 +131,8 @@ describe('Verdicts (opinions.md §1)', () => {
           body: verdictBody(bob, NOW, { rating: 3, updated_at: nowIso(clock) }),
         });
         expect((await slotOf(week, kind, 2)).verdicts).toEqual([second.body]);
+        // A verdict is not a change to the week (contract §5.1: notes, items, claim).
+        expect((await api.get(alice, week.id)).body.updated_at).toBe(NOW);
         expect(await storedVerdict(week, kind, 2, bob)).toMatchObject({ rating: 3, review: null });
       },
     );

@@ -1,4 +1,4 @@
-import { Controller, Delete, HttpCode, Put, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, HttpCode, Put, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -12,14 +12,33 @@ import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { JsonBody, PathParams } from '../http/request-arguments.js';
 import { ApiAuth } from '../http/swagger.js';
 import type { User } from '../users/entities/user.entity.js';
-import { PutVerdictDto } from '../verdicts/dto/verdict-requests.dto.js';
+import { PutVerdictDto, type PickKind } from '../verdicts/dto/verdict-requests.dto.js';
 import { VerdictDto } from '../verdicts/dto/verdict-responses.dto.js';
 import { VerdictsService } from '../verdicts/verdicts.service.js';
 import { WeekSlotParams } from './dto/week-requests.dto.js';
 import { findPick } from './pick-slots.js';
 
-const PUT_SUMMARY = 'Set your verdict on it (201 when new, 200 when it replaces yours)';
-const DELETE_SUMMARY = 'Delete your verdict on it';
+const path = (kind: PickKind) => `:week_id/${kind}s/:position/verdict`;
+
+const PutVerdict = (kind: PickKind) =>
+  applyDecorators(
+    Put(path(kind)),
+    ApiOperation({
+      summary: `Set your verdict on the ${kind} at this position (201 new, 200 replaced)`,
+    }),
+    ApiCreatedResponse({ type: VerdictDto, description: 'You had no verdict on it' }),
+    ApiOkResponse({ type: VerdictDto, description: 'Your verdict replaced' }),
+    ApiErrorResponses(400, 401, 404, 413, 415, 422),
+  );
+
+const DeleteVerdict = (kind: PickKind) =>
+  applyDecorators(
+    Delete(path(kind)),
+    HttpCode(204),
+    ApiOperation({ summary: `Delete your verdict on the ${kind} at this position` }),
+    ApiNoContentResponse(),
+    ApiErrorResponses(401, 404, 422),
+  );
 
 /**
  * Each member's own verdict on a pick (opinions.md §1.2, §1.3). Any member may judge any pick, the
@@ -33,30 +52,17 @@ const DELETE_SUMMARY = 'Delete your verdict on it';
 export class PickVerdictsController {
   constructor(private readonly verdicts: VerdictsService) {}
 
-  @Put(':week_id/movies/:position/verdict')
-  @ApiOperation({ summary: `Movie pick: ${PUT_SUMMARY}` })
-  @ApiCreatedResponse({ type: VerdictDto, description: 'You had no verdict on it' })
-  @ApiOkResponse({ type: VerdictDto, description: 'Your verdict replaced' })
-  @ApiErrorResponses(400, 401, 404, 413, 415, 422)
-  async putMovieVerdict(
+  @PutVerdict('movie')
+  putMovieVerdict(
     @PathParams() { week_id, position }: WeekSlotParams,
     @JsonBody() body: PutVerdictDto,
     @CurrentUser() user: User,
     @Res() response: Response,
   ): Promise<void> {
-    const { verdict, created } = await this.verdicts.put(
-      findPick('movie', week_id, position),
-      user,
-      body,
-    );
-    response.status(created ? 201 : 200).json(verdict);
+    return this.put(findPick('movie', week_id, position), user, body, response);
   }
 
-  @Delete(':week_id/movies/:position/verdict')
-  @HttpCode(204)
-  @ApiOperation({ summary: `Movie pick: ${DELETE_SUMMARY}` })
-  @ApiNoContentResponse()
-  @ApiErrorResponses(401, 404, 422)
+  @DeleteVerdict('movie')
   async removeMovieVerdict(
     @PathParams() { week_id, position }: WeekSlotParams,
     @CurrentUser() user: User,
@@ -64,34 +70,31 @@ export class PickVerdictsController {
     await this.verdicts.remove(findPick('movie', week_id, position), user);
   }
 
-  @Put(':week_id/albums/:position/verdict')
-  @ApiOperation({ summary: `Album pick: ${PUT_SUMMARY}` })
-  @ApiCreatedResponse({ type: VerdictDto, description: 'You had no verdict on it' })
-  @ApiOkResponse({ type: VerdictDto, description: 'Your verdict replaced' })
-  @ApiErrorResponses(400, 401, 404, 413, 415, 422)
-  async putAlbumVerdict(
+  @PutVerdict('album')
+  putAlbumVerdict(
     @PathParams() { week_id, position }: WeekSlotParams,
     @JsonBody() body: PutVerdictDto,
     @CurrentUser() user: User,
     @Res() response: Response,
   ): Promise<void> {
-    const { verdict, created } = await this.verdicts.put(
-      findPick('album', week_id, position),
-      user,
-      body,
-    );
-    response.status(created ? 201 : 200).json(verdict);
+    return this.put(findPick('album', week_id, position), user, body, response);
   }
 
-  @Delete(':week_id/albums/:position/verdict')
-  @HttpCode(204)
-  @ApiOperation({ summary: `Album pick: ${DELETE_SUMMARY}` })
-  @ApiNoContentResponse()
-  @ApiErrorResponses(401, 404, 422)
+  @DeleteVerdict('album')
   async removeAlbumVerdict(
     @PathParams() { week_id, position }: WeekSlotParams,
     @CurrentUser() user: User,
   ): Promise<void> {
     await this.verdicts.remove(findPick('album', week_id, position), user);
+  }
+
+  private async put(
+    pick: ReturnType<typeof findPick>,
+    user: User,
+    body: PutVerdictDto,
+    response: Response,
+  ): Promise<void> {
+    const { verdict, created } = await this.verdicts.put(pick, user, body);
+    response.status(created ? 201 : 200).json(verdict);
   }
 }
