@@ -49,6 +49,38 @@ describe('Verdict races on PostgreSQL', () => {
 
   const verdictCount = () => t.dataSource.getRepository(Verdict).count();
 
+  it('the reads with verdicts run here too: week detail, both selections, the diary', async () => {
+    const week = await judgeableWeek(t.dataSource, api, alice, picker.next(), {
+      movies: 1,
+      albums: 1,
+    });
+    for (const [who, rating] of [
+      [alice, 7],
+      [others[0], 8],
+      [others[1], 10],
+    ] as const) {
+      expect((await verdicts.put(who, week.id, 'movie', 1, { rating })).status).toBe(201);
+      expect((await verdicts.put(who, week.id, 'album', 1, { rating })).status).toBe(201);
+    }
+    const rating = { count: 3, average: 8.33, spread: 1.25 };
+    const detail = (await api.get(alice, week.id)).body;
+    expect([detail.movies[0].rating, detail.albums[0].rating]).toEqual([rating, rating]);
+    for (const listing of [
+      await api.movieSelections(alice, '?page_size=100'),
+      await api.albumSelections(alice, '?page_size=100'),
+    ]) {
+      const [item] = (listing.body.results as { rating: unknown; selections: unknown[] }[]).filter(
+        (entry) => JSON.stringify(entry.selections).includes(`"week_id":${week.id},`),
+      );
+      expect(item.rating).toEqual(rating);
+    }
+    const diary = await verdicts.diary(alice, others[1].id, `?year=${week.year}&kind=album`);
+    expect(diary.status).toBe(200);
+    expect(diary.body.results).toEqual([
+      expect.objectContaining({ kind: 'album', week_id: week.id, position: 1, rating: 10 }),
+    ]);
+  });
+
   it('10 concurrent PUTs by one member on one pick: one verdict, exactly one 201, no 5xx', async () => {
     for (let round = 0; round < 3; round++) {
       const week = await judgeableWeek(t.dataSource, api, alice, picker.next(), { albums: 1 });
