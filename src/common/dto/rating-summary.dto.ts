@@ -47,8 +47,9 @@ export function totalsOf(ratings: readonly number[]): RatingTotals {
 
 /**
  * The wire summary, rounded only here. Ratings are integers, so the average is the exact fraction
- * sum / count, and the spread is √(count·Σr² − (Σr)²) / count; both are rounded on exact integers
- * where a tie is possible, so 1.005 becomes 1.01, not the 1.00 that `Math.round(x * 100)` gives.
+ * sum / count, rounded on integers: 201/200 = 1.005 becomes 1.01, not the 1.00 that
+ * `Math.round(x * 100)` gives. The spread is √(count·Σr² − (Σr)²) / count, exact as a fraction
+ * too when the root is an integer; otherwise it is irrational and can never be a tie.
  */
 export function toRatingSummary({ count, sum, sumOfSquares }: RatingTotals): RatingSummaryDto {
   if (count === 0) return { count: 0, average: null, spread: null };
