@@ -155,7 +155,13 @@ export const ALBUM_REF_KEYS = [
   'release_date',
   'title',
 ];
-export const SELECTION_KEYS = ['added_at', 'position', 'week_id', 'week_number', 'year'];
+export const SELECTION_KEYS = ['added_at', 'position', 'rating', 'week_id', 'week_number', 'year'];
+export const MOVIE_SLOT_KEYS = ['added_at', 'movie', 'position', 'rating', 'verdicts'];
+export const ALBUM_SLOT_KEYS = ['added_at', 'album', 'position', 'rating', 'verdicts'];
+/** The RatingSummary of nothing rated (opinions.md §1.1). */
+export const NO_RATING = { count: 0, average: null, spread: null };
+/** What a slot shows of a pick nobody has judged (opinions.md §1.4). */
+export const UNJUDGED = { verdicts: [], rating: NO_RATING };
 
 /** The MovieRef the API should show for a stored movie. */
 export function movieRef(movie: Movie): Record<string, unknown> {
