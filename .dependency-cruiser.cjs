@@ -1,6 +1,7 @@
 /**
  * The module map (docs/architecture.md) as lint rules: imports run one way,
- * weeks → movies/albums → catalog → cache/http → common/database/config, and auth → users.
+ * weeks → verdicts → movies/albums → catalog → cache/http → common/database/config, and
+ * auth → users.
  * Type-only imports count too: a type dependency is still a dependency.
  */
 const FEATURES =
@@ -40,7 +41,8 @@ module.exports = {
     below('albums', 'auth|users|weeks|movies|health|verdicts|stats|export|recommendations'),
     below('users', 'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
     below('auth', 'weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
-    below('weeks', 'auth|health|verdicts|stats|export|recommendations'),
+    below('weeks', 'auth|health|stats|export|recommendations'),
+    below('verdicts', 'auth|weeks|health|stats|export|recommendations'),
     // Stats read what weeks, catalog items and verdicts hold; nothing imports them.
     below('stats', 'auth|health|export|recommendations|cli|backup'),
     below('health', `auth|users|weeks|movies|albums|catalog|cli`),

@@ -5,6 +5,7 @@ import { Album } from '../src/albums/entities/album.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
+import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
@@ -30,7 +31,14 @@ const TABLES = [
   'album_artists',
   'week_movies',
   'week_albums',
+  'verdicts',
   'movie_genres',
+];
+
+const MIGRATION_NAMES = [
+  'InitialSchema1764000000000',
+  'Verdicts1796256000000',
+  'Stats1796342400000',
 ];
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
@@ -60,7 +68,7 @@ async function expectConstraintViolation(
   });
 }
 
-describe('Migrations', () => {
+describe('Migrations (initial schema, verdicts, stats)', () => {
   describe('on PostgreSQL', () => {
     const databaseName = `wo_migrations_${randomBytes(6).toString('hex')}`;
     let admin: DataSource | undefined;
@@ -106,9 +114,11 @@ describe('Migrations', () => {
       // Every test starts from empty tables (the revert tests at the end are the exception, see below).
       const queryRunner = db().createQueryRunner();
       try {
-        if (await queryRunner.hasTable('users')) {
+        const present: string[] = [];
+        for (const table of TABLES) if (await queryRunner.hasTable(table)) present.push(table);
+        if (present.length > 0) {
           await queryRunner.query(
-            `TRUNCATE ${TABLES.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`,
+            `TRUNCATE ${present.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`,
           );
         }
       } finally {
@@ -178,11 +188,35 @@ describe('Migrations', () => {
       return db().getRepository(WeekMovie).insert({ weekId, movieId, position, addedAt: NOW });
     }
 
-    it('runs every migration, in order, and creates every table', async () => {
-      const executed = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
-      expect(executed.map((row) => row.name)).toEqual(
-        MIGRATIONS.map((migration) => migration.name),
+    function addVerdict(fields: Partial<Verdict>) {
+      return db()
+        .getRepository(Verdict)
+        .insert({
+          weekMovieId: null,
+          weekAlbumId: null,
+          rating: 7,
+          review: null,
+          spoiler: false,
+          consumedOn: null,
+          createdAt: NOW,
+          updatedAt: NOW,
+          ...fields,
+        });
+    }
+
+    /** A week with a movie in position 1, and its pick id. */
+    async function judgeableMovie(weekNumber = 1, ownerId: number | null = null) {
+      const weekId = await insertWeek(2025, weekNumber, ownerId);
+      const movieId = await insertMovie(weekNumber);
+      const result = await addMovie(weekId, movieId, 1);
+      return { weekId, pickId: result.identifiers[0].id as number };
+    }
+
+    it('runs every migration in order and creates every table', async () => {
+      const executed = await db().query<{ name: string }[]>(
+        'SELECT "name" FROM "migrations" ORDER BY "id"',
       );
+      expect(executed.map((row) => row.name)).toEqual(MIGRATION_NAMES);
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(true);
       }
@@ -415,9 +449,133 @@ describe('Migrations', () => {
       );
     });
 
-    // The last two tests run in order on the shared database: revert, then apply again.
-    it('drops every table when every migration is reverted', async () => {
-      for (let i = 0; i < MIGRATIONS.length; i++) await db().undoLastMigration();
+    it('gives a verdict spoiler = false by default', async () => {
+      const { pickId } = await judgeableMovie();
+      const userId = await insertUser();
+      await db().query(
+        `INSERT INTO "verdicts" ("week_movie_id", "user_id", "rating", "created_at", "updated_at")
+         VALUES ($1, $2, 5, '2025-01-01', '2025-01-01')`,
+        [pickId, userId],
+      );
+      const verdict = await db().getRepository(Verdict).findOneByOrFail({ userId });
+      expect(verdict).toMatchObject({ spoiler: false, review: null, consumedOn: null });
+    });
+
+    it('rejects a second verdict by one member on one pick, not on another pick or by another member', async () => {
+      const { pickId } = await judgeableMovie(1);
+      const { pickId: otherPickId } = await judgeableMovie(2);
+      const alice = await insertUser('alice');
+      const bob = await insertUser('bob');
+      await addVerdict({ weekMovieId: pickId, userId: alice });
+      await expectConstraintViolation(
+        addVerdict({ weekMovieId: pickId, userId: alice, rating: 3 }),
+        UNIQUE_VIOLATION,
+        'UQ_verdicts_week_movie_id_user_id',
+      );
+      await addVerdict({ weekMovieId: pickId, userId: bob });
+      await addVerdict({ weekMovieId: otherPickId, userId: alice });
+      await expect(db().getRepository(Verdict).count()).resolves.toBe(3);
+    });
+
+    it('rejects a verdict on no pick or on two, a rating outside 1..10, and one with neither rating nor review', async () => {
+      const { pickId } = await judgeableMovie();
+      const userId = await insertUser();
+      await expectConstraintViolation(
+        addVerdict({ userId }),
+        CHECK_VIOLATION,
+        'CHK_verdicts_one_pick',
+      );
+      await expectConstraintViolation(
+        addVerdict({ weekMovieId: pickId, weekAlbumId: pickId, userId }),
+        CHECK_VIOLATION,
+        'CHK_verdicts_one_pick',
+      );
+      for (const rating of [0, 11]) {
+        await expectConstraintViolation(
+          addVerdict({ weekMovieId: pickId, userId, rating }),
+          CHECK_VIOLATION,
+          'CHK_verdicts_rating',
+        );
+      }
+      await expectConstraintViolation(
+        addVerdict({ weekMovieId: pickId, userId, rating: null, review: null }),
+        CHECK_VIOLATION,
+        'CHK_verdicts_rating_or_review',
+      );
+      await addVerdict({ weekMovieId: pickId, userId, rating: null, review: 'Fine.' });
+    });
+
+    it('refuses a verdict on a pick that does not exist', async () => {
+      const userId = await insertUser();
+      await expectConstraintViolation(
+        addVerdict({ weekAlbumId: 999, userId }),
+        FOREIGN_KEY_VIOLATION,
+        'FK_verdicts_week_album_id',
+      );
+    });
+
+    it('refuses to delete a judged pick or its week, and keeps the verdict', async () => {
+      const { weekId, pickId } = await judgeableMovie();
+      const userId = await insertUser();
+      await addVerdict({ weekMovieId: pickId, userId });
+
+      await expectConstraintViolation(
+        db().getRepository(WeekMovie).delete(pickId),
+        FOREIGN_KEY_VIOLATION,
+        'FK_verdicts_week_movie_id',
+      );
+      await expectConstraintViolation(
+        db().getRepository(Week).delete(weekId),
+        FOREIGN_KEY_VIOLATION,
+        'FK_verdicts_week_movie_id',
+      );
+      await expect(db().getRepository(WeekMovie).countBy({ id: pickId })).resolves.toBe(1);
+      await expect(db().getRepository(Verdict).countBy({ userId })).resolves.toBe(1);
+
+      await db().getRepository(Verdict).delete({ userId });
+      await db().getRepository(Week).delete(weekId);
+      await expect(db().getRepository(WeekMovie).countBy({ id: pickId })).resolves.toBe(0);
+    });
+
+    it("deletes a removed user's verdicts; their weeks stay, unclaimed, with items and others' verdicts", async () => {
+      const alice = await insertUser('alice');
+      const bob = await insertUser('bob');
+      const { weekId, pickId } = await judgeableMovie(1, alice);
+      await addVerdict({ weekMovieId: pickId, userId: alice });
+      await addVerdict({ weekMovieId: pickId, userId: bob });
+
+      await db().getRepository(User).delete(alice);
+
+      const verdicts = await db().getRepository(Verdict).find();
+      expect(verdicts.map((verdict) => verdict.userId)).toEqual([bob]);
+      await expect(db().getRepository(Week).findOneByOrFail({ id: weekId })).resolves.toMatchObject(
+        { userId: null },
+      );
+      await expect(db().getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
+    });
+
+    // The last four tests run in order on the shared database: revert, then apply again.
+    it('drops only movie_genres when the last migration (stats) is reverted', async () => {
+      await db().undoLastMigration();
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(table !== 'movie_genres');
+      }
+      const remaining = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+      expect(remaining.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, 2));
+    });
+
+    it('drops the verdicts table when the verdicts migration is reverted', async () => {
+      await db().undoLastMigration();
+      await expect(hasTable('verdicts')).resolves.toBe(false);
+      for (const table of TABLES.filter((name) => !['verdicts', 'movie_genres'].includes(name))) {
+        await expect(hasTable(table)).resolves.toBe(true);
+      }
+      const remaining = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+      expect(remaining.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, 1));
+    });
+
+    it('drops every table when the first migration is reverted too', async () => {
+      await db().undoLastMigration();
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(false);
       }

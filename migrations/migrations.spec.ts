@@ -4,6 +4,7 @@ import { Album } from '../src/albums/entities/album.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
+import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
@@ -23,7 +24,14 @@ const TABLES = [
   'album_artists',
   'week_movies',
   'week_albums',
+  'verdicts',
   'movie_genres',
+];
+
+const MIGRATION_NAMES = [
+  'InitialSchema1764000000000',
+  'Verdicts1796256000000',
+  'Stats1796342400000',
 ];
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
@@ -54,7 +62,7 @@ async function expectConstraintViolation(
   if (message) expect((error as Error).message).toMatch(message);
 }
 
-describe('Migrations', () => {
+describe('Migrations (initial schema, verdicts, stats)', () => {
   describe('on SQLite (better-sqlite3)', () => {
     let dataSource: DataSource;
 
@@ -133,13 +141,33 @@ describe('Migrations', () => {
         .insert({ weekId, movieId, position, addedAt: NOW });
     }
 
-    it('runs every migration, in order, and creates every table', async () => {
+    function addVerdict(fields: Partial<Verdict>) {
+      return dataSource.getRepository(Verdict).insert({
+        weekMovieId: null,
+        weekAlbumId: null,
+        rating: 7,
+        review: null,
+        spoiler: false,
+        consumedOn: null,
+        createdAt: NOW,
+        updatedAt: NOW,
+        ...fields,
+      });
+    }
+
+    /** A week with a movie in position 1, and its pick id. */
+    async function judgeableMovie(weekNumber = 1, ownerId: number | null = null) {
+      const weekId = await insertWeek(2025, weekNumber, ownerId);
+      const movieId = await insertMovie(weekNumber);
+      const result = await addMovie(weekId, movieId, 1);
+      return { weekId, pickId: result.identifiers[0].id as number };
+    }
+
+    it('runs every migration in order and creates every table', async () => {
       const executed = await dataSource.query<{ name: string }[]>(
-        'SELECT "name" FROM "migrations"',
+        'SELECT "name" FROM "migrations" ORDER BY "id"',
       );
-      expect(executed.map((row) => row.name)).toEqual(
-        MIGRATIONS.map((migration) => migration.name),
-      );
+      expect(executed.map((row) => row.name)).toEqual(MIGRATION_NAMES);
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(true);
       }
@@ -343,13 +371,165 @@ describe('Migrations', () => {
       );
     });
 
-    it('drops every table when every migration is reverted', async () => {
-      for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
-      for (const table of TABLES) {
-        await expect(hasTable(table)).resolves.toBe(false);
+    it('gives a verdict spoiler = false by default', async () => {
+      const { pickId } = await judgeableMovie();
+      const userId = await insertUser();
+      await dataSource.query(
+        `INSERT INTO "verdicts" ("week_movie_id", "user_id", "rating", "created_at", "updated_at")
+         VALUES (?, ?, 5, '2025-01-01 00:00:00.000', '2025-01-01 00:00:00.000')`,
+        [pickId, userId],
+      );
+      const verdict = await dataSource.getRepository(Verdict).findOneByOrFail({ userId });
+      expect(verdict).toMatchObject({ spoiler: false, review: null, consumedOn: null });
+    });
+
+    it('rejects a second verdict by one member on one pick, not on another pick or by another member', async () => {
+      const { pickId } = await judgeableMovie(1);
+      const { pickId: otherPickId } = await judgeableMovie(2);
+      const alice = await insertUser('alice');
+      const bob = await insertUser('bob');
+      await addVerdict({ weekMovieId: pickId, userId: alice });
+      await expectConstraintViolation(
+        addVerdict({ weekMovieId: pickId, userId: alice, rating: 3 }),
+        'SQLITE_CONSTRAINT_UNIQUE',
+        /verdicts\.week_movie_id, verdicts\.user_id/,
+      );
+      await addVerdict({ weekMovieId: pickId, userId: bob });
+      await addVerdict({ weekMovieId: otherPickId, userId: alice });
+
+      const weekId = await insertWeek(2025, 3);
+      const albumId = await dataSource.getRepository(Album).insert({
+        musicbrainzId: '3f49f47e-0e67-4f90-a3c0-df47c9b4b8c9',
+        title: 'T',
+        sortTitle: 't',
+        artist: 'A',
+        releaseDate: null,
+        country: null,
+        status: null,
+        releaseGroupId: null,
+        coverArtSource: 'none',
+        cachedAt: NOW,
+      });
+      const albumPick = await dataSource.getRepository(WeekAlbum).insert({
+        weekId,
+        albumId: albumId.identifiers[0].id as number,
+        position: 1,
+        addedAt: NOW,
+      });
+      const weekAlbumId = albumPick.identifiers[0].id as number;
+      await addVerdict({ weekAlbumId, userId: alice });
+      await expectConstraintViolation(
+        addVerdict({ weekAlbumId, userId: alice }),
+        'SQLITE_CONSTRAINT_UNIQUE',
+        /verdicts\.week_album_id, verdicts\.user_id/,
+      );
+      await expect(dataSource.getRepository(Verdict).count()).resolves.toBe(4);
+    });
+
+    it('rejects a verdict on no pick or on two, a rating outside 1..10, and one with neither rating nor review', async () => {
+      const { pickId } = await judgeableMovie();
+      const userId = await insertUser();
+      await expectConstraintViolation(
+        addVerdict({ userId }),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_verdicts_one_pick/,
+      );
+      await expectConstraintViolation(
+        addVerdict({ weekMovieId: pickId, weekAlbumId: pickId, userId }),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_verdicts_one_pick/,
+      );
+      for (const rating of [0, 11]) {
+        await expectConstraintViolation(
+          addVerdict({ weekMovieId: pickId, userId, rating }),
+          'SQLITE_CONSTRAINT_CHECK',
+          /CHK_verdicts_rating\b/,
+        );
       }
-      const executed = await dataSource.query<unknown[]>('SELECT * FROM "migrations"');
-      expect(executed).toEqual([]);
+      await expectConstraintViolation(
+        addVerdict({ weekMovieId: pickId, userId, rating: null, review: null }),
+        'SQLITE_CONSTRAINT_CHECK',
+        /CHK_verdicts_rating_or_review/,
+      );
+      await addVerdict({ weekMovieId: pickId, userId, rating: null, review: 'Fine.' });
+    });
+
+    it('refuses a verdict on a pick that does not exist', async () => {
+      const userId = await insertUser();
+      await expectConstraintViolation(
+        addVerdict({ weekMovieId: 999, userId }),
+        'SQLITE_CONSTRAINT_FOREIGNKEY',
+        /FOREIGN KEY constraint failed/,
+      );
+    });
+
+    it('refuses to delete a judged pick or its week, and keeps the verdict', async () => {
+      const { weekId, pickId } = await judgeableMovie();
+      const userId = await insertUser();
+      await addVerdict({ weekMovieId: pickId, userId });
+
+      await expectConstraintViolation(
+        dataSource.getRepository(WeekMovie).delete(pickId),
+        'SQLITE_CONSTRAINT_TRIGGER',
+        /FOREIGN KEY constraint failed/,
+      );
+      await expectConstraintViolation(
+        dataSource.getRepository(Week).delete(weekId),
+        'SQLITE_CONSTRAINT_TRIGGER',
+        /FOREIGN KEY constraint failed/,
+      );
+      await expect(dataSource.getRepository(WeekMovie).countBy({ id: pickId })).resolves.toBe(1);
+      await expect(dataSource.getRepository(Verdict).countBy({ userId })).resolves.toBe(1);
+
+      await dataSource.getRepository(Verdict).delete({ userId });
+      await dataSource.getRepository(Week).delete(weekId);
+      await expect(dataSource.getRepository(WeekMovie).countBy({ id: pickId })).resolves.toBe(0);
+    });
+
+    it("deletes a removed user's verdicts; their weeks stay, unclaimed, with items and others' verdicts", async () => {
+      const alice = await insertUser('alice');
+      const bob = await insertUser('bob');
+      const { weekId, pickId } = await judgeableMovie(1, alice);
+      await addVerdict({ weekMovieId: pickId, userId: alice });
+      await addVerdict({ weekMovieId: pickId, userId: bob });
+
+      await dataSource.getRepository(User).delete(alice);
+
+      const verdicts = await dataSource.getRepository(Verdict).find();
+      expect(verdicts.map((verdict) => verdict.userId)).toEqual([bob]);
+      await expect(
+        dataSource.getRepository(Week).findOneByOrFail({ id: weekId }),
+      ).resolves.toMatchObject({ userId: null });
+      await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
+    });
+
+    it('drops the tables of each migration as it is reverted, the last one first', async () => {
+      const executed = async () =>
+        (await dataSource.query<{ name: string }[]>('SELECT "name" FROM "migrations"')).map(
+          (row) => row.name,
+        );
+      const steps: [readonly string[], number][] = [
+        [['movie_genres'], 2],
+        [['verdicts', 'movie_genres'], 1],
+        [TABLES, 0],
+      ];
+      for (const [gone, left] of steps) {
+        await dataSource.undoLastMigration();
+        for (const table of TABLES) {
+          await expect(hasTable(table)).resolves.toBe(!gone.includes(table));
+        }
+        expect(await executed()).toEqual(MIGRATION_NAMES.slice(0, left));
+      }
+    });
+
+    it('applies the last two migrations again cleanly after a revert, with an empty schema diff', async () => {
+      await dataSource.undoLastMigration();
+      await dataSource.undoLastMigration();
+      await dataSource.runMigrations();
+      await expect(hasTable('verdicts')).resolves.toBe(true);
+      await expect(hasTable('movie_genres')).resolves.toBe(true);
+      const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
+      expect(upQueries.map((query) => query.query)).toEqual([]);
     });
   });
 });

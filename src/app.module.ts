@@ -13,7 +13,19 @@ import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
+import { VerdictsModule } from './verdicts/verdicts.module.js';
 import { WeeksModule } from './weeks/weeks.module.js';
+
+/** The modules served under /api. */
+const API_MODULES = [
+  AuthModule,
+  UsersModule,
+  WeeksModule,
+  VerdictsModule,
+  MoviesModule,
+  AlbumsModule,
+  StatsModule,
+];
 
 @Module({
   imports: [
@@ -21,22 +33,12 @@ import { WeeksModule } from './weeks/weeks.module.js';
     CacheModule,
     DatabaseModule,
     HealthModule,
-    AuthModule,
-    UsersModule,
-    WeeksModule,
-    MoviesModule,
-    AlbumsModule,
-    StatsModule,
+    ...API_MODULES,
     BackupModule,
     // The /api tree in one place. A RouterModule prefix instead of setGlobalPrefix, because with a
     // global prefix Nest's not-found handler only covers /api, and other unknown paths would get
     // Express's HTML 404 instead of our JSON.
-    RouterModule.register([
-      {
-        path: 'api',
-        children: [AuthModule, UsersModule, WeeksModule, MoviesModule, AlbumsModule, StatsModule],
-      },
-    ]),
+    RouterModule.register([{ path: 'api', children: API_MODULES }]),
   ],
   // Only the server schedules backups; the admin commands build their own module (cli/).
   providers: [StartupReporter, BackupScheduler],

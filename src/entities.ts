@@ -9,6 +9,7 @@ import { MovieGenre } from './movies/entities/movie-genre.entity.js';
 import { Movie } from './movies/entities/movie.entity.js';
 import { Person } from './movies/entities/person.entity.js';
 import { User } from './users/entities/user.entity.js';
+import { Verdict } from './verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from './weeks/entities/week-album.entity.js';
 import { WeekMovie } from './weeks/entities/week-movie.entity.js';
 import { Week } from './weeks/entities/week.entity.js';
@@ -32,4 +33,5 @@ export const ENTITIES = [
   AlbumAlias,
   Artist,
   AlbumArtist,
+  Verdict,
 ];

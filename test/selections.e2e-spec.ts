@@ -16,6 +16,7 @@ import {
   type Member,
   MOVIE_REF_KEYS,
   movieRef,
+  NO_RATING,
   SELECTION_KEYS,
   seedAlbum,
   seedHistory,
@@ -29,6 +30,7 @@ interface Selection {
   week_number: number;
   position: number;
   added_at: string;
+  rating: typeof NO_RATING;
 }
 
 type Item = Record<string, unknown> & { id: number; title: string; selections: Selection[] };
@@ -94,6 +96,7 @@ describe('Selections listings (contract §10)', () => {
         week_number: week.week_number,
         position,
         added_at: res.body.added_at,
+        rating: NO_RATING, // nobody judges anything in this suite (see verdicts.e2e-spec.ts)
       };
       return {
         ref: res.body[kind] as Record<string, unknown> & { id: number; title: string },
@@ -139,7 +142,7 @@ describe('Selections listings (contract §10)', () => {
       { ...movieRef(zed), selections: [zed1.selection] }, // "zed"
       { ...aero1.ref, selections: [aero1.selection] }, // "ærø" (U+00E6)
       { ...okami1.ref, selections: [okami1.selection] }, // "ōkami" (U+014D)
-    ] as Item[];
+    ].map((item) => ({ ...item, rating: NO_RATING })) as Item[];
 
     // Albums: one fetched from the fake MusicBrainz, the rest stored.
     const bjorkLow = await seedAlbum(t.dataSource, { title: 'björk' });
@@ -168,7 +171,7 @@ describe('Selections listings (contract §10)', () => {
       }, // "the dark side of the moon"
       { ...albumRef(zoo), selections: [zoo1.selection] }, // "zoo"
       { ...albumRef(edith), selections: [edith2.selection, edith1.selection] }, // "édith" (U+00E9)
-    ] as Item[];
+    ].map((item) => ({ ...item, rating: NO_RATING })) as Item[];
     fake.clear();
   });
 
@@ -195,7 +198,7 @@ describe('Selections listings (contract §10)', () => {
       'Ōkami',
     ]);
     for (const item of res.body.results as Item[]) {
-      expect(keysOf(item)).toEqual([...MOVIE_REF_KEYS, 'selections'].sort());
+      expect(keysOf(item)).toEqual([...MOVIE_REF_KEYS, 'rating', 'selections'].sort());
       expect(Number.isInteger(item.id)).toBe(true);
       expect(Number.isInteger(item.tmdb_id)).toBe(true);
       expect(item.cached_at).toMatch(ISO_TIMESTAMP);
@@ -221,7 +224,7 @@ describe('Selections listings (contract §10)', () => {
       'Édith',
     ]);
     for (const item of res.body.results as Item[]) {
-      expect(keysOf(item)).toEqual([...ALBUM_REF_KEYS, 'selections'].sort());
+      expect(keysOf(item)).toEqual([...ALBUM_REF_KEYS, 'rating', 'selections'].sort());
     }
   });
 

@@ -30,6 +30,7 @@ import {
   seedWeek,
   seedWeekAlbum,
   seedWeekMovie,
+  UNJUDGED,
   weekRow,
   WeekPicker,
   WeeksClient,
@@ -41,8 +42,8 @@ const WEEK_NOT_FOUND = failure(404, 'Week not found');
 const NO_TMDB_KEY = failure(503, 'Movie search unavailable: TMDB_API_KEY is not configured');
 const POSITION_MESSAGE = 'position must be 1 or 2';
 const USER_AGENT = 'WrongOpinions/0.1.0 ( weeks-tests@example.org )';
-const ADDED_MOVIE_KEYS = ['added_at', 'movie', 'position', 'week_id'];
-const ADDED_ALBUM_KEYS = ['added_at', 'album', 'position', 'week_id'];
+const ADDED_MOVIE_KEYS = ['added_at', 'movie', 'position', 'rating', 'verdicts', 'week_id'];
+const ADDED_ALBUM_KEYS = ['added_at', 'album', 'position', 'rating', 'verdicts', 'week_id'];
 
 /** tmdb ids nothing stores (the app under test has no TMDB key: adding one is a 503). */
 let unstoredTmdbId = 7_000_000;
@@ -118,7 +119,13 @@ describe('Week items (contract §6)', () => {
       const res = await api.addMovie(alice, week.id, { tmdb_id: movie.tmdbId, position: 1 });
       expect(outcome(res)).toEqual({
         status: 201,
-        body: { week_id: week.id, position: 1, added_at: nowIso(clock), movie: movieRef(movie) },
+        body: {
+          week_id: week.id,
+          position: 1,
+          added_at: nowIso(clock),
+          movie: movieRef(movie),
+          ...UNJUDGED,
+        },
       });
       expect(keysOf(res.body)).toEqual(ADDED_MOVIE_KEYS);
       expect(res.body.movie.cached_at).toBe('2001-09-08T07:06:05.432Z');
@@ -126,7 +133,7 @@ describe('Week items (contract §6)', () => {
 
       const detail = await api.get(bob, week.id);
       expect(detail.body.movies).toEqual([
-        { position: 1, added_at: nowIso(clock), movie: movieRef(movie) },
+        { position: 1, added_at: nowIso(clock), movie: movieRef(movie), ...UNJUDGED },
       ]);
       expect(detail.body.updated_at).toBe(nowIso(clock));
       expect(detail.body.created_at).toBe(week.created_at);
@@ -143,8 +150,8 @@ describe('Week items (contract §6)', () => {
       const first = await api.addMovie(alice, week.id, { tmdb_id: one.tmdbId, position: 1 });
       expect(first.status).toBe(201);
       expect((await api.get(alice, week.id)).body.movies).toEqual([
-        { position: 1, added_at: nowIso(clock), movie: movieRef(one) },
-        { position: 2, added_at: secondAt, movie: movieRef(two) },
+        { position: 1, added_at: nowIso(clock), movie: movieRef(one), ...UNJUDGED },
+        { position: 2, added_at: secondAt, movie: movieRef(two), ...UNJUDGED },
       ]);
     });
 
@@ -280,7 +287,7 @@ describe('Week items (contract §6)', () => {
       expect(res.text).toBe('');
       const detail = await api.get(alice, week.id);
       expect(detail.body.movies).toEqual([
-        { position: 2, added_at: addedAt, movie: movieRef(two) },
+        { position: 2, added_at: addedAt, movie: movieRef(two), ...UNJUDGED },
       ]);
       expect(detail.body.updated_at).toBe(nowIso(clock));
       expect(await t.dataSource.getRepository(Movie).findOneBy({ id: one.id })).toEqual(one);
@@ -348,13 +355,19 @@ describe('Week items (contract §6)', () => {
       });
       expect(outcome(res)).toEqual({
         status: 201,
-        body: { week_id: week.id, position: 2, added_at: nowIso(clock), album: albumRef(album) },
+        body: {
+          week_id: week.id,
+          position: 2,
+          added_at: nowIso(clock),
+          album: albumRef(album),
+          ...UNJUDGED,
+        },
       });
       expect(keysOf(res.body)).toEqual(ADDED_ALBUM_KEYS);
       expect(fake.requests).toEqual([]);
       const detail = await api.get(alice, week.id);
       expect(detail.body.albums).toEqual([
-        { position: 2, added_at: nowIso(clock), album: albumRef(album) },
+        { position: 2, added_at: nowIso(clock), album: albumRef(album), ...UNJUDGED },
       ]);
       expect(detail.body.updated_at).toBe(nowIso(clock));
     });
@@ -486,6 +499,7 @@ describe('Week items (contract §6)', () => {
             cover_art_url: `${fake.url}/caa/release/${MB.DARK_SIDE}/front`,
             cached_at: nowIso(clock),
           },
+          ...UNJUDGED,
         },
       });
       expect(fake.requestsTo('musicbrainz')).toHaveLength(1);
@@ -497,7 +511,7 @@ describe('Week items (contract §6)', () => {
         updated_at: nowIso(clock),
       });
       expect(detail.body.albums).toEqual([
-        { position: 1, added_at: nowIso(clock), album: res.body.album },
+        { position: 1, added_at: nowIso(clock), album: res.body.album, ...UNJUDGED },
       ]);
     });
 
@@ -600,7 +614,7 @@ describe('Week items (contract §6)', () => {
         created_at: current.body.created_at,
       });
       expect(again.body.albums).toEqual([
-        { position: 1, added_at: nowIso(clock), album: albumRef(album) },
+        { position: 1, added_at: nowIso(clock), album: albumRef(album), ...UNJUDGED },
       ]);
     });
 
@@ -944,6 +958,7 @@ describe('Week items with movies fetched from (fake) TMDB', () => {
             'Cobb, a skilled thief who commits corporate espionage by infiltrating the subconscious of his targets is offered a chance to regain his old life as payment for a task considered to be impossible: "inception", the implantation of another person\'s idea into a target\'s subconscious.',
           cached_at: nowIso(clock),
         },
+        ...UNJUDGED,
       },
     });
     expect(res.body.movie.cached_at).toMatch(ISO_TIMESTAMP);
@@ -954,7 +969,7 @@ describe('Week items with movies fetched from (fake) TMDB', () => {
       updated_at: nowIso(clock),
     });
     expect(detail.body.movies).toEqual([
-      { position: 1, added_at: nowIso(clock), movie: res.body.movie },
+      { position: 1, added_at: nowIso(clock), movie: res.body.movie, ...UNJUDGED },
     ]);
 
     // Stored now: the next add needs no TMDB call.
@@ -1081,7 +1096,13 @@ describe('Week items with movies fetched from (fake) TMDB', () => {
       const res = await api.addMovie(bob, week.id, { tmdb_id: TMDB.OKAMI, position: 2 });
       expect(outcome(res)).toEqual({
         status: 201,
-        body: { week_id: week.id, position: 2, added_at: nowIso(clock), movie: movieRef(movie) },
+        body: {
+          week_id: week.id,
+          position: 2,
+          added_at: nowIso(clock),
+          movie: movieRef(movie),
+          ...UNJUDGED,
+        },
       });
       expect(await stored(TMDB.OKAMI)).toEqual({ creditsStored: false, directors: [], genres: [] });
 

@@ -33,7 +33,10 @@ import {
   WeekPicker,
   WeeksClient,
   ALBUM_REF_KEYS,
+  ALBUM_SLOT_KEYS,
   MOVIE_REF_KEYS,
+  MOVIE_SLOT_KEYS,
+  UNJUDGED,
 } from './support/week-helpers.js';
 
 interface WeekBody {
@@ -408,8 +411,8 @@ describe('Weeks (contract §5)', () => {
         body: {
           ...created,
           movies: [
-            { position: 1, added_at: first.toISOString(), movie: movieRef(movieA) },
-            { position: 2, added_at: second.toISOString(), movie: movieRef(movieB) },
+            { position: 1, added_at: first.toISOString(), movie: movieRef(movieA), ...UNJUDGED },
+            { position: 2, added_at: second.toISOString(), movie: movieRef(movieB), ...UNJUDGED },
           ],
           albums: [
             {
@@ -419,6 +422,8 @@ describe('Weeks (contract §5)', () => {
                 release,
                 `https://coverartarchive.org/release/${release.musicbrainzId}/front`,
               ),
+
+              ...UNJUDGED,
             },
             {
               position: 2,
@@ -427,20 +432,22 @@ describe('Weeks (contract §5)', () => {
                 group,
                 'https://coverartarchive.org/release-group/91000000-0000-4000-8000-0000000000aa/front',
               ),
+
+              ...UNJUDGED,
             },
           ],
         },
       });
       expect(keysOf(res.body)).toEqual(WEEK_DETAIL_KEYS);
       for (const slot of res.body.movies) {
-        expect(keysOf(slot)).toEqual(['added_at', 'movie', 'position']);
+        expect(keysOf(slot)).toEqual(MOVIE_SLOT_KEYS);
         expect(keysOf(slot.movie)).toEqual(MOVIE_REF_KEYS);
         expect(Number.isInteger(slot.movie.id)).toBe(true);
         expect(Number.isInteger(slot.movie.tmdb_id)).toBe(true);
         expect(slot.movie.cached_at).toMatch(ISO_TIMESTAMP);
       }
       for (const slot of res.body.albums) {
-        expect(keysOf(slot)).toEqual(['added_at', 'album', 'position']);
+        expect(keysOf(slot)).toEqual(ALBUM_SLOT_KEYS);
         expect(keysOf(slot.album)).toEqual(ALBUM_REF_KEYS);
       }
     });
@@ -908,7 +915,7 @@ describe('GET /api/weeks/current (contract §5.4)', () => {
       status: 200,
       body: {
         ...created.body,
-        movies: [{ position: 2, added_at: nowIso(clock), movie: movieRef(movie) }],
+        movies: [{ position: 2, added_at: nowIso(clock), movie: movieRef(movie), ...UNJUDGED }],
         albums: [],
       },
     });
@@ -1184,6 +1191,7 @@ describe('No N+1: week list and week detail use a fixed number of queries', () =
     expect(bare.result.status).toBe(200);
     expect(bare.result.body.movies).toEqual([]);
     expect(full.queries.length).toBe(bare.queries.length);
+    // One of them is the authentication's user lookup; one reads every verdict on the week.
     expect(full.queries.length).toBeLessThanOrEqual(5);
   });
 });

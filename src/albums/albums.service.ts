@@ -29,6 +29,7 @@ const ALBUM_PICKS: SelectedItemsSource<Album> = {
   pickEntityName: 'WeekAlbum',
   pickItemColumn: 'album_id',
   pickItemProperty: 'albumId',
+  verdictPickColumn: 'week_album_id',
 };
 
 /** Albums as stored: one MusicBrainz lookup stores the album with all its artist credits. */

@@ -30,8 +30,8 @@ export class ResponseCache {
 
   constructor(caches: ReadCaches) {
     this.cache = caches.create({
-      // Weeks, the movies and albums in them, and their owners' usernames.
-      domains: ['weeks', 'catalog', 'users'],
+      // Weeks, the verdicts on their picks, the movies and albums in them, and usernames.
+      domains: ['weeks', 'verdicts', 'catalog', 'users'],
       maxEntries: MAX_ENTRIES,
       maxWeight: MAX_CHARACTERS,
       weigh: (body, url) => url.length + body.json.length,

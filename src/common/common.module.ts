@@ -1,9 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { Clock, SystemClock } from './clock.js';
+import { Clock, SystemClock, useValidationClock } from './clock.js';
 
 @Global()
 @Module({
   providers: [{ provide: Clock, useClass: SystemClock }],
   exports: [Clock],
 })
-export class CommonModule {}
+export class CommonModule {
+  constructor(clock: Clock) {
+    useValidationClock(clock);
+  }
+}

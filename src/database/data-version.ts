@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 /** What a write can touch, as the read caches see it. */
-export const DATA_DOMAINS = ['users', 'weeks', 'catalog', 'tokens'] as const;
+export const DATA_DOMAINS = ['users', 'weeks', 'verdicts', 'catalog', 'tokens'] as const;
 export type DataDomain = (typeof DATA_DOMAINS)[number];
 
 /**

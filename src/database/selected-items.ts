@@ -1,4 +1,5 @@
 import { In, type DataSource } from 'typeorm';
+import { addRatings, NO_RATINGS, type RatingTotals } from '../common/dto/rating-summary.dto.js';
 import type { Selection, SelectionsPage } from '../common/dto/selections-page.dto.js';
 
 export interface SelectedItemsSource<T> {
@@ -10,11 +11,22 @@ export interface SelectedItemsSource<T> {
   pickEntityName: 'WeekMovie' | 'WeekAlbum';
   pickItemColumn: 'movie_id' | 'album_id';
   pickItemProperty: 'movieId' | 'albumId';
+  /** The verdicts' column naming this kind of pick (the `Verdict` entity, also named, not imported). */
+  verdictPickColumn: 'week_movie_id' | 'week_album_id';
+}
+
+interface PickRatingRow {
+  pick_id: number | string;
+  count: number | string;
+  sum: number | string;
+  squares: number | string;
 }
 
 /**
  * Distinct picked movies or albums, by lowercased title then id (a stable order, so pages never
- * overlap), each with every week it was picked in. Three queries whatever the page size. The
+ * overlap), each with every week it was picked in and the ratings of each pick, added up per item
+ * (opinions.md §1.4). Four queries whatever the page size: the ratings are SQL aggregates (count,
+ * sum, sum of squares), so no verdict row is read. The
  * lowercased title is stored (`sort_title`, compared by code point on both databases) because
  * SQLite's lower() only folds ASCII.
  */
@@ -24,7 +36,8 @@ export async function selectedItemsPage<T extends { id: number }>(
   page: number,
   pageSize: number,
 ): Promise<SelectionsPage<T>> {
-  const { itemEntity, pickEntityName, pickItemColumn, pickItemProperty } = source;
+  const { itemEntity, pickEntityName, pickItemColumn, pickItemProperty, verdictPickColumn } =
+    source;
   const pickTable = dataSource.getMetadata(pickEntityName).tableName;
   const counted = await dataSource
     .createQueryBuilder()
@@ -41,22 +54,43 @@ export async function selectedItemsPage<T extends { id: number }>(
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .getMany();
-  const picks =
-    items.length === 0
-      ? []
-      : ((await dataSource.getRepository(pickEntityName).find({
-          where: { [pickItemProperty]: In(items.map((item) => item.id)) },
-          relations: { week: true },
-          order: { week: { year: 'ASC', weekNumber: 'ASC' }, position: 'ASC' },
-        })) as (Selection & Record<typeof pickItemProperty, number>)[]);
+  if (items.length === 0) return { total: Number(counted?.total ?? 0), results: [] };
+  const itemIds = items.map((item) => item.id);
+  const picks = (await dataSource.getRepository(pickEntityName).find({
+    where: { [pickItemProperty]: In(itemIds) },
+    relations: { week: true },
+    order: { week: { year: 'ASC', weekNumber: 'ASC' }, position: 'ASC' },
+  })) as (Omit<Selection, 'rating'> & { id: number } & Record<typeof pickItemProperty, number>)[];
+  const ratings = await dataSource
+    .createQueryBuilder()
+    .select(`verdict.${verdictPickColumn}`, 'pick_id')
+    .addSelect('COUNT(verdict.rating)', 'count')
+    .addSelect('SUM(verdict.rating)', 'sum')
+    .addSelect('SUM(verdict.rating * verdict.rating)', 'squares')
+    .from('Verdict', 'verdict')
+    .innerJoin(pickTable, 'pick', `pick.id = verdict.${verdictPickColumn}`)
+    .where(`pick.${pickItemColumn} IN (:...itemIds)`, { itemIds })
+    .andWhere('verdict.rating IS NOT NULL')
+    .groupBy(`verdict.${verdictPickColumn}`)
+    .getRawMany<PickRatingRow>();
+  const ratingOfPick = new Map<number, RatingTotals>(
+    ratings.map((row) => [
+      Number(row.pick_id),
+      { count: Number(row.count), sum: Number(row.sum), sumOfSquares: Number(row.squares) },
+    ]),
+  );
   const byItem = new Map<number, Selection[]>();
   for (const pick of picks) {
     const itemPicks = byItem.get(pick[pickItemProperty]) ?? [];
-    itemPicks.push(pick);
+    itemPicks.push({ ...pick, rating: ratingOfPick.get(pick.id) ?? NO_RATINGS });
     byItem.set(pick[pickItemProperty], itemPicks);
   }
   return {
     total: Number(counted?.total ?? 0),
-    results: items.map((item) => ({ item, selections: byItem.get(item.id) ?? [] })),
+    results: items.map((item) => {
+      const selections = byItem.get(item.id) ?? [];
+      const rating = selections.reduce((all, pick) => addRatings(all, pick.rating), NO_RATINGS);
+      return { item, selections, rating };
+    }),
   };
 }

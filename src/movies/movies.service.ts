@@ -34,6 +34,7 @@ const MOVIE_PICKS: SelectedItemsSource<Movie> = {
   pickEntityName: 'WeekMovie',
   pickItemColumn: 'movie_id',
   pickItemProperty: 'movieId',
+  verdictPickColumn: 'week_movie_id',
 };
 
 /** Movies as stored: read through to TMDB when missing or older than CATALOG_TTL (upstream.md §5). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
-import { OwnerDto } from '../weeks/dto/week-responses.dto.js';
+import type { OwnerDto } from '../common/dto/owner.dto.js';
 import { isoWeekOf } from '../weeks/iso-week.js';
 import type { MemberStatsDto, StatsDto } from './dto/stats-responses.dto.js';
 import { StatsQueries, type DecadeRow, type MemberRow, type Scope } from './stats-queries.js';

@@ -9,9 +9,18 @@ import { isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
-import { WeekAlbum } from './entities/week-album.entity.js';
-import { WeekMovie } from './entities/week-movie.entity.js';
+import { VerdictsService } from '../verdicts/verdicts.service.js';
+import type { WeekAlbum } from './entities/week-album.entity.js';
+import type { WeekMovie } from './entities/week-movie.entity.js';
 import { Week } from './entities/week.entity.js';
+import {
+  noPickAt,
+  pickAt,
+  retryRefusedDelete,
+  SLOTS,
+  verdictCount,
+  type SlotTable,
+} from './pick-slots.js';
 import { checkWeekAccess, WEEK_NOT_FOUND } from './week-access.js';
 
 interface Slot {
@@ -20,27 +29,22 @@ interface Slot {
   addedAt: Date;
 }
 
-/** The two kinds of slot, which differ only in their table and the catalog item they hold. */
-interface SlotTable {
-  entity: typeof WeekMovie | typeof WeekAlbum;
-  itemColumn: 'movieId' | 'albumId';
-  noun: 'movie' | 'album';
-}
-
-const MOVIE_SLOTS: SlotTable = { entity: WeekMovie, itemColumn: 'movieId', noun: 'movie' };
-const ALBUM_SLOTS: SlotTable = { entity: WeekAlbum, itemColumn: 'albumId', noun: 'album' };
+const MOVIE_SLOTS = SLOTS.movie;
+const ALBUM_SLOTS = SLOTS.album;
 
 /**
  * Adding and removing a week's movies and albums (contract §6). An add checks the slot, resolves the
  * item through the catalog outside any transaction (upstream failures claim nothing), then repeats
  * the access and slot checks atomically with the insert, claiming an unclaimed week in the same
  * transaction. The unique indexes are the last word: a lost race is 403 or 409, never 500.
+ * Removing a pick that other members have judged is a 409 (opinions.md §1.5).
  */
 @Injectable()
 export class WeekItemsService {
   constructor(
     private readonly movies: MoviesService,
     private readonly albums: AlbumsService,
+    private readonly verdicts: VerdictsService,
     private readonly transactions: TransactionRunner,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -68,12 +72,12 @@ export class WeekItemsService {
     return { ...slot, album };
   }
 
-  removeMovie(weekId: number, position: number): Promise<void> {
-    return this.remove(MOVIE_SLOTS, weekId, position);
+  removeMovie(weekId: number, position: number, picker: User): Promise<void> {
+    return this.remove(MOVIE_SLOTS, weekId, position, picker);
   }
 
-  removeAlbum(weekId: number, position: number): Promise<void> {
-    return this.remove(ALBUM_SLOTS, weekId, position);
+  removeAlbum(weekId: number, position: number, picker: User): Promise<void> {
+    return this.remove(ALBUM_SLOTS, weekId, position, picker);
   }
 
   private async insert(
@@ -120,14 +124,30 @@ export class WeekItemsService {
     return { weekId, position, addedAt };
   }
 
-  private async remove(table: SlotTable, weekId: number, position: number): Promise<void> {
-    await this.transactions.run(['weeks'], async (manager) => {
-      const removed = await manager.delete(table.entity, { weekId, position });
-      if (removed.affected !== 1) {
-        throw new ApiError(404, `No ${table.noun} found at position ${position}`);
-      }
-      await manager.update(Week, { id: weekId }, { updatedAt: this.clock.now() });
-    });
+  /** `picker` is the week's owner (the OwnershipGuard let them through): their verdicts go too. */
+  private async remove(
+    table: SlotTable,
+    weekId: number,
+    position: number,
+    picker: User,
+  ): Promise<void> {
+    await retryRefusedDelete(() =>
+      this.transactions.run(['weeks', 'verdicts'], async (manager) => {
+        const item = await pickAt(manager, table, weekId, position);
+        if (!item) throw noPickAt(table, position);
+        const pick = { kind: table.noun, id: item.id };
+        const judged = await this.verdicts.countByOthers(manager, pick, picker.id);
+        if (judged > 0) {
+          throw new ApiError(
+            409,
+            `Cannot remove this ${table.noun}: other members have judged it ${verdictCount(judged)}`,
+          );
+        }
+        await this.verdicts.deleteByPicker(manager, pick, picker.id);
+        await manager.delete(table.entity, { id: item.id });
+        await manager.update(Week, { id: weekId }, { updatedAt: this.clock.now() });
+      }),
+    );
   }
 
   /** 409 when the position is taken, or when the item already fills the week's other position. */

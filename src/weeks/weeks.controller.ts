@@ -9,12 +9,11 @@ import {
 import { JsonBody, PathParams, QueryParams } from '../http/request-arguments.js';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
-import { toAlbumRef } from '../albums/dto/album-responses.dto.js';
-import { toMovieRef } from '../movies/dto/movie-responses.dto.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { CachedResponse } from '../cache/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import type { User } from '../users/entities/user.entity.js';
+import { noVerdicts } from '../verdicts/dto/verdict-responses.dto.js';
 import {
   AddAlbumDto,
   AddMovieDto,
@@ -27,6 +26,8 @@ import {
 import {
   AddedAlbumDto,
   AddedMovieDto,
+  toAlbumSlot,
+  toMovieSlot,
   toWeek,
   toWeekDetail,
   WeekDetailDto,
@@ -72,8 +73,7 @@ export class WeeksController {
   @ApiOkResponse({ type: WeekDetailDto })
   @ApiErrorResponses(401)
   async current(): Promise<WeekDetailDto> {
-    const { week, movies, albums } = await this.weeks.current();
-    return toWeekDetail(week, movies, albums, this.urls);
+    return toWeekDetail(await this.weeks.current(), this.urls);
   }
 
   @Get(':week_id')
@@ -82,8 +82,7 @@ export class WeeksController {
   @ApiOkResponse({ type: WeekDetailDto })
   @ApiErrorResponses(401, 404, 422)
   async detail(@PathParams() { week_id }: WeekIdParams): Promise<WeekDetailDto> {
-    const { week, movies, albums } = await this.weeks.detail(week_id);
-    return toWeekDetail(week, movies, albums, this.urls);
+    return toWeekDetail(await this.weeks.detail(week_id), this.urls);
   }
 
   @Patch(':week_id')
@@ -101,11 +100,14 @@ export class WeeksController {
   @Delete(':week_id')
   @HttpCode(204)
   @WeekOwnership('delete')
-  @ApiOperation({ summary: 'Delete a week and its items (the catalog keeps them)' })
+  @ApiOperation({
+    summary: 'Delete a week, its items and your verdicts on them (the catalog keeps the items)',
+    description: "409 while other members' verdicts are on its picks.",
+  })
   @ApiNoContentResponse()
-  @ApiErrorResponses(401, 403, 404, 422)
-  async remove(@PathParams() { week_id }: WeekIdParams): Promise<void> {
-    await this.weeks.remove(week_id);
+  @ApiErrorResponses(401, 403, 404, 409, 422)
+  async remove(@PathParams() { week_id }: WeekIdParams, @CurrentUser() user: User): Promise<void> {
+    await this.weeks.remove(week_id, user);
   }
 
   @Post(':week_id/movies')
@@ -119,22 +121,23 @@ export class WeeksController {
     @CurrentUser() user: User,
   ): Promise<AddedMovieDto> {
     const added = await this.items.addMovie(week_id, user, tmdb_id, position);
-    return {
-      week_id: added.weekId,
-      position: added.position,
-      added_at: added.addedAt.toISOString(),
-      movie: toMovieRef(added.movie),
-    };
+    return { week_id: added.weekId, ...toMovieSlot(added, noVerdicts()) };
   }
 
   @Delete(':week_id/movies/:position')
   @HttpCode(204)
   @WeekOwnership('remove')
-  @ApiOperation({ summary: 'Empty a movie position (the catalog keeps the movie)' })
+  @ApiOperation({
+    summary: 'Empty a movie position, with your verdicts on it (the catalog keeps the movie)',
+    description: "409 while other members' verdicts are on it.",
+  })
   @ApiNoContentResponse()
-  @ApiErrorResponses(401, 403, 404, 422)
-  async removeMovie(@PathParams() { week_id, position }: WeekSlotParams): Promise<void> {
-    await this.items.removeMovie(week_id, position);
+  @ApiErrorResponses(401, 403, 404, 409, 422)
+  async removeMovie(
+    @PathParams() { week_id, position }: WeekSlotParams,
+    @CurrentUser() user: User,
+  ): Promise<void> {
+    await this.items.removeMovie(week_id, position, user);
   }
 
   @Post(':week_id/albums')
@@ -148,21 +151,22 @@ export class WeeksController {
     @CurrentUser() user: User,
   ): Promise<AddedAlbumDto> {
     const added = await this.items.addAlbum(week_id, user, musicbrainz_id, position);
-    return {
-      week_id: added.weekId,
-      position: added.position,
-      added_at: added.addedAt.toISOString(),
-      album: toAlbumRef(added.album, this.urls),
-    };
+    return { week_id: added.weekId, ...toAlbumSlot(added, noVerdicts(), this.urls) };
   }
 
   @Delete(':week_id/albums/:position')
   @HttpCode(204)
   @WeekOwnership('remove')
-  @ApiOperation({ summary: 'Empty an album position (the catalog keeps the album)' })
+  @ApiOperation({
+    summary: 'Empty an album position, with your verdicts on it (the catalog keeps the album)',
+    description: "409 while other members' verdicts are on it.",
+  })
   @ApiNoContentResponse()
-  @ApiErrorResponses(401, 403, 404, 422)
-  async removeAlbum(@PathParams() { week_id, position }: WeekSlotParams): Promise<void> {
-    await this.items.removeAlbum(week_id, position);
+  @ApiErrorResponses(401, 403, 404, 409, 422)
+  async removeAlbum(
+    @PathParams() { week_id, position }: WeekSlotParams,
+    @CurrentUser() user: User,
+  ): Promise<void> {
+    await this.items.removeAlbum(week_id, position, user);
   }
 }

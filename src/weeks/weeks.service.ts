@@ -6,17 +6,20 @@ import { isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
+import { VerdictsService, type WeekVerdicts } from '../verdicts/verdicts.service.js';
 import type { CreateWeekDto, ListWeeksQuery, UpdateWeekDto } from './dto/week-requests.dto.js';
 import { WeekAlbum } from './entities/week-album.entity.js';
 import { WeekMovie } from './entities/week-movie.entity.js';
 import { Week } from './entities/week.entity.js';
 import { formatIsoWeek, isoWeekOf } from './iso-week.js';
+import { retryRefusedDelete, verdictCount } from './pick-slots.js';
 import { WEEK_NOT_FOUND } from './week-access.js';
 
 export interface WeekWithItems {
   week: Week;
   movies: WeekMovie[];
   albums: WeekAlbum[];
+  verdicts: WeekVerdicts;
 }
 
 /** Weeks themselves. Who may change one is decided by the OwnershipGuard before these run. */
@@ -26,6 +29,7 @@ export class WeeksService {
     @InjectRepository(Week) private readonly weeks: Repository<Week>,
     @InjectRepository(WeekMovie) private readonly weekMovies: Repository<WeekMovie>,
     @InjectRepository(WeekAlbum) private readonly weekAlbums: Repository<WeekAlbum>,
+    private readonly verdicts: VerdictsService,
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
   ) {}
@@ -57,11 +61,16 @@ export class WeeksService {
     return new Map(rows.map((row) => [Number(row.user_id), Number(row.weeks)]));
   }
 
-  /** The week with its items in position order: three queries. */
+  /** The week with its items in position order and their verdicts: four queries. */
   async detail(id: number): Promise<WeekWithItems> {
-    const week = await this.weeks.findOne({ where: { id }, relations: { owner: true } });
+    // getOne, not findOne: findOne with a relation adds a query for its DISTINCT ids.
+    const week = await this.weeks
+      .createQueryBuilder('week')
+      .leftJoinAndSelect('week.owner', 'owner')
+      .where('week.id = :id', { id })
+      .getOne();
     if (!week) throw new ApiError(404, WEEK_NOT_FOUND);
-    const [movies, albums] = await Promise.all([
+    const [movies, albums, verdicts] = await Promise.all([
       this.weekMovies.find({
         where: { weekId: id },
         relations: { movie: true },
@@ -72,8 +81,9 @@ export class WeeksService {
         relations: { album: true },
         order: { position: 'ASC' },
       }),
+      this.verdicts.ofWeek(id),
     ]);
-    return { week, movies, albums };
+    return { week, movies, albums, verdicts };
   }
 
   /** Owned by the caller. The unique (year, week_number) index settles races: the losers get 409. */
@@ -147,8 +157,24 @@ export class WeeksService {
     return week;
   }
 
-  /** Its items go with it (ON DELETE CASCADE); the catalog entries stay. */
-  async remove(id: number): Promise<void> {
-    await this.transactions.run(['weeks'], (manager) => manager.delete(Week, { id }));
+  /**
+   * Its items go with it (ON DELETE CASCADE), and so do the owner's own verdicts on them; other
+   * members' verdicts refuse it (409, opinions.md §1.5). The catalog entries stay.
+   */
+  async remove(id: number, owner: User): Promise<void> {
+    const week = { weekId: id };
+    await retryRefusedDelete(() =>
+      this.transactions.run(['weeks', 'verdicts'], async (manager) => {
+        const judged = await this.verdicts.countByOthers(manager, week, owner.id);
+        if (judged > 0) {
+          throw new ApiError(
+            409,
+            `Cannot delete this week: other members have judged its picks ${verdictCount(judged)}`,
+          );
+        }
+        await this.verdicts.deleteByPicker(manager, week, owner.id);
+        await manager.delete(Week, { id });
+      }),
+    );
   }
 }

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import request, { type Response, type Test } from 'supertest';
 import type { FakeUpstream, RecordedRequest } from '../fake-upstream/fake-upstream.js';
 import { LOVE_IDS, MB_EXPECTED, MB_RELEASES } from '../fake-upstream/fixtures/musicbrainz.js';
-import { authHeader, registerAndLogin } from './auth-helpers.js';
+import { authHeader, lastingToken, registerUser } from './auth-helpers.js';
 import { FakeClock } from './fake-clock.js';
 import { createTestApp, type TestApp } from './test-app.js';
 
@@ -45,12 +45,13 @@ export async function startAlbumApp(
     clock,
     listen: true,
   });
-  const { tokens } = await registerAndLogin(t.server);
-  const get = (path: string) => request(t.server).get(path).set(authHeader(tokens.access_token));
+  const { user } = await registerUser(t.server);
+  const accessToken = lastingToken(user.id);
+  const get = (path: string) => request(t.server).get(path).set(authHeader(accessToken));
   return {
     t,
     clock,
-    accessToken: tokens.access_token,
+    accessToken,
     get,
     send: (path) => get(path).then((res) => res),
     health: () =>

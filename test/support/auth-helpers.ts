@@ -260,3 +260,15 @@ export function decodeJwt(token: string): {
     payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')),
   };
 }
+
+/** 2100-01-01T00:00:00Z, in JWT seconds. */
+const FAR_FUTURE_EXP = 4_102_444_800;
+
+/**
+ * A valid access token for `userId` that outlives any move of the suite's FakeClock. Suites about
+ * weeks and the catalog move the Clock by days or years, and access tokens expire by the Clock; how
+ * issued tokens expire is tested in jwt.e2e-spec.ts.
+ */
+export function lastingToken(userId: number): string {
+  return craftJwt({ sub: String(userId), iat: FAR_FUTURE_EXP - 86_400, exp: FAR_FUTURE_EXP });
+}

@@ -4,7 +4,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import request, { type Response, type Test } from 'supertest';
-import { authHeader, registerAndLogin } from './auth-helpers.js';
+import { authHeader, lastingToken, registerUser } from './auth-helpers.js';
 import { createTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 
 export interface CatalogApp {
@@ -23,11 +23,12 @@ export async function startCatalogApp(
   options: Omit<TestAppOptions, 'listen'>,
 ): Promise<CatalogApp> {
   const t = await createTestApp({ ...options, listen: true });
-  const { tokens } = await registerAndLogin(t.server);
+  const { user } = await registerUser(t.server);
+  const accessToken = lastingToken(user.id);
   return {
     t,
-    accessToken: tokens.access_token,
-    get: (path) => request(t.server).get(path).set(authHeader(tokens.access_token)),
+    accessToken,
+    get: (path) => request(t.server).get(path).set(authHeader(accessToken)),
     close: () => t.close(),
   };
 }

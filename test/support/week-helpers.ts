@@ -8,7 +8,7 @@ import { Movie } from '../../src/movies/entities/movie.entity.js';
 import { WeekAlbum } from '../../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../../src/weeks/entities/week.entity.js';
-import { authHeader, registerAndLogin } from './auth-helpers.js';
+import { authHeader, lastingToken, registerUser } from './auth-helpers.js';
 import type { FakeClock } from './fake-clock.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -25,13 +25,10 @@ export interface Member {
   auth: { Authorization: string };
 }
 
-/** Registers `username` (email `<username>@example.org`) and logs in. */
+/** Registers `username` (email `<username>@example.org`), with a token that outlives clock moves. */
 export async function member(server: Server, username: string): Promise<Member> {
-  const { user, tokens } = await registerAndLogin(server, {
-    username,
-    email: `${username}@example.org`,
-  });
-  return { id: user.id, username: user.username, auth: authHeader(tokens.access_token) };
+  const { user } = await registerUser(server, { username, email: `${username}@example.org` });
+  return { id: user.id, username: user.username, auth: authHeader(lastingToken(user.id)) };
 }
 
 /** Hands out (year, week_number) pairs nobody else in the file uses: weeks are globally unique. */
@@ -159,7 +156,13 @@ export const ALBUM_REF_KEYS = [
   'release_date',
   'title',
 ];
-export const SELECTION_KEYS = ['added_at', 'position', 'week_id', 'week_number', 'year'];
+export const SELECTION_KEYS = ['added_at', 'position', 'rating', 'week_id', 'week_number', 'year'];
+export const MOVIE_SLOT_KEYS = ['added_at', 'movie', 'position', 'rating', 'verdicts'];
+export const ALBUM_SLOT_KEYS = ['added_at', 'album', 'position', 'rating', 'verdicts'];
+/** The RatingSummary of nothing rated (opinions.md §1.1). */
+export const NO_RATING = { count: 0, average: null, spread: null };
+/** What a slot shows of a pick nobody has judged (opinions.md §1.4). */
+export const UNJUDGED = { verdicts: [], rating: NO_RATING };
 
 /** The MovieRef the API should show for a stored movie. */
 export function movieRef(movie: Movie): Record<string, unknown> {

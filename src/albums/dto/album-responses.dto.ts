@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { RatingSummaryDto } from '../../common/dto/rating-summary.dto.js';
 import { SelectionDto } from '../../common/dto/selections-page.dto.js';
 import type { AlbumSearchPage } from '../../catalog/catalog.types.js';
 import type { CatalogUrls } from '../../catalog/catalog-urls.js';
@@ -119,6 +120,8 @@ export class AlbumRefDto {
 
 export class AlbumSelectionsItemDto extends AlbumRefDto {
   @ApiProperty({ type: [SelectionDto] }) selections: SelectionDto[];
+  @ApiProperty({ type: RatingSummaryDto, description: 'Every verdict on every pick of it, pooled' })
+  rating: RatingSummaryDto;
 }
 
 export class AlbumSelectionsPageDto {

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { RatingSummaryDto, toRatingSummary, type RatingTotals } from './rating-summary.dto.js';
 
 /** One week an item was picked in, as the selections listings show it. */
 export interface Selection {
@@ -6,11 +7,14 @@ export interface Selection {
   position: number;
   addedAt: Date;
   week?: { year: number; weekNumber: number };
+  /** The ratings of this one pick. */
+  rating: RatingTotals;
 }
 
 export interface SelectionsPage<T> {
   total: number;
-  results: { item: T; selections: Selection[] }[];
+  /** `rating` pools every rating of every pick of the item. */
+  results: { item: T; selections: Selection[]; rating: RatingTotals }[];
 }
 
 export class SelectionDto {
@@ -19,6 +23,8 @@ export class SelectionDto {
   @ApiProperty({ type: 'integer' }) week_number: number;
   @ApiProperty({ type: 'integer', enum: [1, 2] }) position: number;
   @ApiProperty({ format: 'date-time' }) added_at: string;
+  @ApiProperty({ type: RatingSummaryDto, description: 'The verdicts on this pick' })
+  rating: RatingSummaryDto;
 }
 
 export function toSelection(slot: Selection): SelectionDto {
@@ -28,6 +34,7 @@ export function toSelection(slot: Selection): SelectionDto {
     week_number: slot.week!.weekNumber,
     position: slot.position,
     added_at: slot.addedAt.toISOString(),
+    rating: toRatingSummary(slot.rating),
   };
 }
 
@@ -41,15 +48,16 @@ export function toSelectionsPage<T, R>(
   total: number;
   page: number;
   page_size: number;
-  results: (R & { selections: SelectionDto[] })[];
+  results: (R & { selections: SelectionDto[]; rating: RatingSummaryDto })[];
 } {
   return {
     total,
     page,
     page_size: pageSize,
-    results: results.map(({ item, selections }) => ({
+    results: results.map(({ item, selections, rating }) => ({
       ...toRef(item),
       selections: selections.map(toSelection),
+      rating: toRatingSummary(rating),
     })),
   };
 }

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { registerDecorator } from 'class-validator';
+import { validationNow } from '../clock.js';
 
 /**
  * Field decorators that validate with the contract's exact messages (§1.2, §1.4) and describe the
@@ -41,6 +42,24 @@ export interface StringOptions extends PresenceOptions {
   format?: string;
   /** Query/path only: lowercase before checking (UUIDs). */
   lowercase?: boolean;
+}
+
+export interface BooleanOptions extends PresenceOptions {
+  /** Shown in the docs; the caller applies it. */
+  default?: boolean;
+}
+
+export interface DateOptions extends PresenceOptions {
+  /** The earliest date accepted, `YYYY-MM-DD`. */
+  min: string;
+  /** The latest date accepted is today (UTC, by the app's Clock) plus this many days. */
+  maxDaysAhead: number;
+}
+
+export interface ChoiceOptions extends PresenceOptions {
+  choices: readonly string[];
+  /** Replaces `<field> must be one of <choices>`. */
+  choiceMessage?: string;
 }
 
 /** A query parameter given more than once (`?page=1&page=2`). */
@@ -87,9 +106,67 @@ export function StringParam(options: StringOptions): PropertyDecorator {
   );
 }
 
+/** `true` or `false`, nothing else (no `"true"`, no `1`). */
+export function BooleanField(options: BooleanOptions = {}): PropertyDecorator {
+  return field(
+    options,
+    (value, name) => (typeof value === 'boolean' ? null : `${name} must be a boolean`),
+    { type: 'boolean' },
+  );
+}
+
+/**
+ * A real calendar date `YYYY-MM-DD` (no 2023-02-29) from `min` to `maxDaysAhead` days after today
+ * in UTC. "Today" comes from the app's Clock (see `validationNow`).
+ */
+export function DateField(options: DateOptions): PropertyDecorator {
+  return field(options, dateCheck(options), { type: 'string', format: 'date' });
+}
+
+/** One of a few strings in a query string or path, e.g. `kind=movie`. */
+export function ChoiceParam(options: ChoiceOptions): PropertyDecorator {
+  const { choices, choiceMessage } = options;
+  return applyDecorators(
+    Transform(({ value }) => fromParameter(value, (text) => text)),
+    field(
+      options,
+      (value, name) =>
+        typeof value === 'string' && choices.includes(value)
+          ? null
+          : (choiceMessage ?? `${name} must be one of ${choices.join(', ')}`),
+      { type: 'string', enum: [...choices] },
+    ),
+  );
+}
+
 /** A cross-field rule reported under this field, e.g. "current_password is required to …". */
 export function FieldRule(check: Check): PropertyDecorator {
   return rule(check);
+}
+
+const BODY_RULES = Symbol('bodyRules');
+
+/** A rule about a body as a whole; returns the message for an invalid body, or null. */
+type BodyCheck = (dto: Record<string, unknown>) => string | null;
+
+/**
+ * A rule about the whole body, reported with `field: null` after the fields' own problems (e.g.
+ * "a verdict needs a rating or a review"). It sees the values as validated (trimmed, and so on),
+ * whatever their fields' checks found, so it should only judge values of the right type.
+ */
+export function BodyRule(check: BodyCheck): ClassDecorator {
+  return (target) => {
+    const rules: BodyCheck[] = Reflect.getOwnMetadata(BODY_RULES, target) ?? [];
+    Reflect.defineMetadata(BODY_RULES, [...rules, check], target);
+  };
+}
+
+/** The messages of the body rules `dto` breaks, in declaration order. */
+export function bodyRuleMessages(dto: object): string[] {
+  const rules: BodyCheck[] = Reflect.getMetadata(BODY_RULES, dto.constructor) ?? [];
+  return rules
+    .map((check) => check(dto as Record<string, unknown>))
+    .filter((message): message is string => message !== null);
 }
 
 export function codePointLength(text: string): number {
@@ -159,6 +236,26 @@ function stringCheck({ minLength = 0, maxLength, pattern, patternMessage }: Stri
     if (pattern && !pattern.test(value)) return patternMessage ?? `${name} has an invalid format`;
     return null;
   };
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+function dateCheck({ min, maxDaysAhead }: DateOptions): Check {
+  return (value, name) => {
+    if (typeof value !== 'string') return `${name} must be a string`;
+    const parts = ISO_DATE.exec(value);
+    const date = new Date(0);
+    if (parts) date.setUTCFullYear(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
+    if (!parts || isoDate(date) !== value) return `${name} must be a real date (YYYY-MM-DD)`;
+    if (value < min) return `${name} must not be before ${min}`;
+    const latest = isoDate(new Date(validationNow().getTime() + maxDaysAhead * DAY_MS));
+    return value > latest ? `${name} must not be in the future` : null;
+  };
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }
 
 function stringSchema(options: StringOptions): ApiPropertyOptions {

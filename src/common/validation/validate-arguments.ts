@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
+import { bodyRuleMessages } from './fields.js';
 import type { IssueLocation, ValidationIssue } from './validation-issue.js';
 
 const LOCATION_ORDER: IssueLocation[] = ['path', 'query', 'body'];
@@ -42,7 +43,12 @@ export async function validateArgument(
     forbidUnknownValues: false,
     validationError: { target: false, value: false },
   });
-  return { value: instance, issues: errors.map((error) => toIssue(error, location)) };
+  const issues = errors.map((error) => toIssue(error, location));
+  if (location === 'body') {
+    for (const message of bodyRuleMessages(instance))
+      issues.push({ field: null, location, message });
+  }
+  return { value: instance, issues };
 }
 
 export function inLocationOrder(issues: ValidationIssue[]): ValidationIssue[] {

@@ -3,6 +3,7 @@ import type { MovieSearchPage } from '../../catalog/catalog.types.js';
 import type { CatalogUrls } from '../../catalog/catalog-urls.js';
 import type { Movie } from '../entities/movie.entity.js';
 import type { MovieCredits } from '../movies.service.js';
+import { RatingSummaryDto } from '../../common/dto/rating-summary.dto.js';
 import { SelectionDto } from '../../common/dto/selections-page.dto.js';
 
 export class MovieSearchResultDto {
@@ -136,6 +137,8 @@ export class MovieRefDto {
 
 export class MovieSelectionsItemDto extends MovieRefDto {
   @ApiProperty({ type: [SelectionDto] }) selections: SelectionDto[];
+  @ApiProperty({ type: RatingSummaryDto, description: 'Every verdict on every pick of it, pooled' })
+  rating: RatingSummaryDto;
 }
 
 export class MovieSelectionsPageDto {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OwnerDto } from '../../weeks/dto/week-responses.dto.js';
+import { OwnerDto } from '../../common/dto/owner.dto.js';
 
 /** An average or a spread as sent: rounded half-up to 2 decimals, null where undefined. */
 const ROUNDED = { type: Number, nullable: true, example: 7.33 } as const;

@@ -1,15 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AlbumRefDto, toAlbumRef } from '../../albums/dto/album-responses.dto.js';
 import type { CatalogUrls } from '../../catalog/catalog-urls.js';
+import { OwnerDto, toOwner } from '../../common/dto/owner.dto.js';
+import { RatingSummaryDto } from '../../common/dto/rating-summary.dto.js';
 import { MovieRefDto, toMovieRef } from '../../movies/dto/movie-responses.dto.js';
+import { VerdictDto, type PickVerdictsDto } from '../../verdicts/dto/verdict-responses.dto.js';
 import type { WeekAlbum } from '../entities/week-album.entity.js';
 import type { WeekMovie } from '../entities/week-movie.entity.js';
 import type { Week } from '../entities/week.entity.js';
-
-export class OwnerDto {
-  @ApiProperty({ type: 'integer' }) id: number;
-  @ApiProperty() username: string;
-}
+import type { WeekWithItems } from '../weeks.service.js';
 
 export class WeekDto {
   @ApiProperty({ type: 'integer' }) id: number;
@@ -23,13 +22,20 @@ export class WeekDto {
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
 
-export class MovieSlotDto {
+/** Every member's verdict on a pick, and their ratings summed up (opinions.md §1.4). */
+class JudgedSlotDto implements PickVerdictsDto {
+  @ApiProperty({ type: [VerdictDto], description: 'By created_at, then user id' })
+  verdicts: VerdictDto[];
+  @ApiProperty({ type: RatingSummaryDto }) rating: RatingSummaryDto;
+}
+
+export class MovieSlotDto extends JudgedSlotDto {
   @ApiProperty({ type: 'integer', enum: [1, 2] }) position: number;
   @ApiProperty({ format: 'date-time' }) added_at: string;
   @ApiProperty({ type: MovieRefDto }) movie: MovieRefDto;
 }
 
-export class AlbumSlotDto {
+export class AlbumSlotDto extends JudgedSlotDto {
   @ApiProperty({ type: 'integer', enum: [1, 2] }) position: number;
   @ApiProperty({ format: 'date-time' }) added_at: string;
   @ApiProperty({ type: AlbumRefDto }) album: AlbumRefDto;
@@ -60,7 +66,7 @@ export function toWeek(week: Week): WeekDto {
   return {
     id: week.id,
     user_id: owner ? owner.id : null,
-    owner: owner ? { id: owner.id, username: owner.username } : null,
+    owner: owner ? toOwner(owner) : null,
     year: week.year,
     week_number: week.weekNumber,
     notes: week.notes,
@@ -69,31 +75,40 @@ export function toWeek(week: Week): WeekDto {
   };
 }
 
-export function toMovieSlot(item: WeekMovie): MovieSlotDto {
+export function toMovieSlot(
+  item: Pick<WeekMovie, 'position' | 'addedAt' | 'movie'>,
+  { verdicts, rating }: PickVerdictsDto,
+): MovieSlotDto {
   return {
     position: item.position,
     added_at: item.addedAt.toISOString(),
     movie: toMovieRef(item.movie!),
+    verdicts,
+    rating,
   };
 }
 
-export function toAlbumSlot(item: WeekAlbum, urls: CatalogUrls): AlbumSlotDto {
+export function toAlbumSlot(
+  item: Pick<WeekAlbum, 'position' | 'addedAt' | 'album'>,
+  { verdicts, rating }: PickVerdictsDto,
+  urls: CatalogUrls,
+): AlbumSlotDto {
   return {
     position: item.position,
     added_at: item.addedAt.toISOString(),
     album: toAlbumRef(item.album!, urls),
+    verdicts,
+    rating,
   };
 }
 
 export function toWeekDetail(
-  week: Week,
-  movies: WeekMovie[],
-  albums: WeekAlbum[],
+  { week, movies, albums, verdicts }: WeekWithItems,
   urls: CatalogUrls,
 ): WeekDetailDto {
   return {
     ...toWeek(week),
-    movies: movies.map(toMovieSlot),
-    albums: albums.map((item) => toAlbumSlot(item, urls)),
+    movies: movies.map((item) => toMovieSlot(item, verdicts.movie(item.id))),
+    albums: albums.map((item) => toAlbumSlot(item, verdicts.album(item.id), urls)),
   };
 }
