@@ -1,6 +1,7 @@
 // The hand-built history the stats specs assert exactly (opinions.md §2), seeded straight into the
-// database like the other seed helpers (no upstream call). Four members, eight weeks over three years,
-// thirteen picks; the expected figures are worked out by hand in test/stats.e2e-spec.ts.
+// database like the other seed helpers (no upstream call): four members, eight weeks over three years,
+// fourteen picks and 37 verdicts, the ratings chosen so that every ordering and tie-break rule of §2.2
+// decides something. The expected figures are worked out in test/stats.e2e-spec.ts.
 import type { DataSource } from 'typeorm';
 import { AlbumArtist } from '../../src/albums/entities/album-artist.entity.js';
 import type { Album } from '../../src/albums/entities/album.entity.js';
@@ -8,6 +9,9 @@ import { Artist } from '../../src/albums/entities/artist.entity.js';
 import { MovieCrew } from '../../src/movies/entities/movie-crew.entity.js';
 import type { Movie } from '../../src/movies/entities/movie.entity.js';
 import { Person } from '../../src/movies/entities/person.entity.js';
+import { Verdict } from '../../src/verdicts/entities/verdict.entity.js';
+import { WeekAlbum } from '../../src/weeks/entities/week-album.entity.js';
+import { WeekMovie } from '../../src/weeks/entities/week-movie.entity.js';
 import type { TestApp } from './test-app.js';
 import {
   member,
@@ -38,6 +42,7 @@ export const DIRECTORS = {
   NOLAN: { tmdbId: 525, name: 'Christopher Nolan' },
   JEUNET: { tmdbId: 2419, name: 'Jean-Pierre Jeunet' },
   FINCHER: { tmdbId: 7467, name: 'David Fincher' },
+  CUARON: { tmdbId: 11218, name: 'Alfonso Cuarón' },
 };
 
 export const ARTISTS = {
@@ -58,10 +63,34 @@ export interface StatsData {
   weeks: Record<string, number>;
 }
 
+type Name = 'alice' | 'bob' | 'carol' | 'dave';
+/** A rating, or [rating or null, review]. */
+type Given = number | [number | null, string];
+
+/**
+ * Who judged which pick (its week, kind and position). Dave owns no week; nobody judged Children of
+ * Men; Untitled is rated but has no TMDB votes; Kid A has a review without a rating.
+ */
+const VERDICTS: [string, 'movie' | 'album', number, Partial<Record<Name, Given>>][] = [
+  ['2019-W10', 'movie', 1, { alice: 8, carol: 8, dave: 8 }], // Alien
+  ['2019-W10', 'album', 1, { alice: 9, dave: 9 }], // OK Computer
+  ['2019-W11', 'movie', 1, { bob: 9, carol: 9, dave: 9 }], // Blade Runner
+  ['2020-W51', 'movie', 1, { alice: [10, 'Perfect.'], bob: 2, carol: 4, dave: 6 }], // Inception
+  ['2020-W51', 'movie', 2, { bob: 9, carol: [9, 'Charming.'] }], // Amélie
+  ['2020-W51', 'album', 1, { bob: 7, dave: 7, carol: [null, 'Not my thing.'] }], // Kid A
+  ['2020-W52', 'movie', 1, { alice: 1, carol: 5, dave: 1 }], // Untitled
+  ['2020-W52', 'album', 1, { alice: 9, carol: 8 }], // Homogenic
+  ['2020-W52', 'album', 2, { alice: 4, carol: 6, dave: 6 }], // Collab
+  ['2020-W53', 'movie', 1, { bob: 10, carol: 8 }], // Memento
+  ['2021-W01', 'movie', 1, { alice: 6, carol: 6, dave: 8 }], // Zodiac
+  ['2021-W01', 'movie', 2, { carol: 9, alice: 9, bob: 9, dave: 7 }], // Inception again
+  ['2021-W01', 'album', 1, { dave: 4, alice: 6, carol: 6 }], // Vespertine
+];
+
 /**
  * Weeks (owner: movies / albums by position):
  * - 2019-W10 bob:    Alien / OK Computer
- * - 2019-W11 alice:  Blade Runner / –
+ * - 2019-W11 alice:  Blade Runner, Children of Men (unjudged) / –
  * - 2020-W51 alice:  Inception, Amélie / Kid A
  * - 2020-W52 bob:    Untitled (no runtime, release date, genres or credits) / Homogenic, Collab (no date)
  * - 2020-W53 alice:  Memento / –
@@ -89,7 +118,7 @@ export async function seedStatsData(t: TestApp): Promise<StatsData> {
       directors,
     );
   const { SCIFI, HORROR, ACTION, COMEDY, ROMANCE, MYSTERY, THRILLER, CRIME, DRAMA } = GENRE;
-  const { SCOTT, NOLAN, JEUNET, FINCHER } = DIRECTORS;
+  const { SCOTT, NOLAN, JEUNET, FINCHER, CUARON } = DIRECTORS;
   const alien = await movie('Alien', '1979-05-25', 117, [HORROR, SCIFI], [SCOTT], [8.1, 100]);
   const bladeRunner = await movie('Blade Runner', '1982-06-25', 117, [SCIFI], [SCOTT], [7.9, 90]);
   const inception = await movie(
@@ -109,6 +138,14 @@ export async function seedStatsData(t: TestApp): Promise<StatsData> {
     [MYSTERY, THRILLER],
     [NOLAN],
     [8.2, 60],
+  );
+  const childrenOfMen = await movie(
+    'Children of Men',
+    '2006-09-22',
+    109,
+    [DRAMA, SCIFI, THRILLER],
+    [CUARON],
+    [7.6, 40],
   );
   const zodiac = await movie(
     'Zodiac',
@@ -149,14 +186,36 @@ export async function seedStatsData(t: TestApp): Promise<StatsData> {
       await seedWeekAlbum(dataSource, id, item, index + 1);
   };
   await week('2019-W10', bob, [alien], [okComputer]);
-  await week('2019-W11', alice, [bladeRunner]);
+  await week('2019-W11', alice, [bladeRunner, childrenOfMen]);
   await week('2020-W51', alice, [inception, amelie], [kidA]);
   await week('2020-W52', bob, [untitled], [homogenic, collab]);
   await week('2020-W53', alice, [memento]);
   await week('2021-W01', carol, [zodiac, inception], [vespertine]);
   await week('2021-W02', null);
   await week('2021-W05', bob);
-  return { alice, bob, carol, dave, weeks };
+
+  const members = { alice, bob, carol, dave };
+  for (const [label, kind, position, given] of VERDICTS) {
+    const entity = kind === 'movie' ? WeekMovie : WeekAlbum;
+    const pick = await dataSource
+      .getRepository(entity)
+      .findOneByOrFail({ weekId: weeks[label], position });
+    for (const [name, verdict] of Object.entries(given) as [Name, Given][]) {
+      const [rating, review] = typeof verdict === 'number' ? [verdict, null] : verdict;
+      await dataSource.getRepository(Verdict).insert({
+        weekMovieId: kind === 'movie' ? pick.id : null,
+        weekAlbumId: kind === 'album' ? pick.id : null,
+        userId: members[name].id,
+        rating,
+        review,
+        spoiler: false,
+        consumedOn: null,
+        createdAt: STORED_AT,
+        updatedAt: STORED_AT,
+      });
+    }
+  }
+  return { ...members, weeks };
 }
 
 /** A stored movie with its genres and, when `directors` is not empty, its stored credits. */

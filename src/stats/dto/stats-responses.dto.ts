@@ -1,22 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { OwnerDto } from '../../common/dto/owner.dto.js';
+import { OwnerDto, toOwner } from '../../common/dto/owner.dto.js';
+import { RatingSummaryDto, toRatingSummary } from '../../common/dto/rating-summary.dto.js';
+import { roundHalfUp, roundRatio } from '../../common/rounding.js';
+import type {
+  ClubRow,
+  ClubVsTmdb,
+  DecadeRow,
+  MemberRow,
+  NamedStat,
+  PairRow,
+  PickRow,
+  WrongestRow,
+} from '../stats-queries.js';
 
 /** An average or a spread as sent: rounded half-up to 2 decimals, null where undefined. */
 const ROUNDED = { type: Number, nullable: true, example: 7.33 } as const;
 const COUNT = { type: 'integer', minimum: 0 } as const;
 const ISO_WEEK = { type: String, nullable: true, pattern: '^\\d{4}-W\\d{2}$', example: '2025-W07' };
-
-export class RatingSummaryDto {
-  @ApiProperty({ ...COUNT, description: 'Verdicts with a rating' }) count: number;
-  @ApiProperty({ ...ROUNDED, description: 'Mean rating; null without ratings' })
-  average: number | null;
-  @ApiProperty({
-    ...ROUNDED,
-    example: 1.25,
-    description: 'Population standard deviation; null under 2 ratings',
-  })
-  spread: number | null;
-}
 
 export class StatsTotalsDto {
   @ApiProperty({ ...COUNT, description: 'Weeks, unclaimed ones included' }) weeks: number;
@@ -222,4 +222,83 @@ export class StatsDto {
   })
   taste: TasteDto[];
   @ApiProperty({ type: ClubVsTmdbDto }) club_vs_tmdb: ClubVsTmdbDto;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mappers: rounding happens here, when the numbers are sent, and nowhere before.
+
+export function toPickStat(row: PickRow): PickStatDto {
+  return {
+    kind: row.kind,
+    week_id: row.weekId,
+    year: row.year,
+    week_number: row.weekNumber,
+    position: row.position,
+    title: row.title,
+    picked_by: row.picker && toOwner(row.picker),
+    rating: toRatingSummary(row.ratings),
+  };
+}
+
+/** The others' mean is (Σ − r) / (n − 1) and the deviation r − that, (n·r − Σ) / (n − 1): exact fractions. */
+export function toWrongestOpinion(row: WrongestRow): WrongestOpinionDto {
+  const { count, sum } = row.ratings;
+  return {
+    ...toPickStat(row),
+    your_rating: row.yourRating,
+    others_average: roundRatio(sum - row.yourRating, count - 1),
+    deviation: roundRatio(count * row.yourRating - sum, count - 1),
+  };
+}
+
+export function toMemberStats(row: MemberRow, wrongest: WrongestRow | undefined): MemberStatsDto {
+  return {
+    user: toOwner(row),
+    weeks_owned: row.weeksOwned,
+    movie_picks: row.moviePicks,
+    album_picks: row.albumPicks,
+    verdicts_given: row.verdictsGiven,
+    average_given: toRatingSummary(row.given).average,
+    average_received: toRatingSummary(row.received).average,
+    wrongest_opinion: wrongest ? toWrongestOpinion(wrongest) : null,
+  };
+}
+
+export function toDecadeCount({ decade, count }: DecadeRow): DecadeCountDto {
+  return { decade, count };
+}
+
+export function toGenreStat({ key, name, count, ratings }: NamedStat<number>): GenreStatDto {
+  return { id: key, name, count, average: toRatingSummary(ratings).average };
+}
+
+export function toDirectorStat({ key, name, count, ratings }: NamedStat<number>): DirectorStatDto {
+  return { tmdb_id: key, name, count, average: toRatingSummary(ratings).average };
+}
+
+export function toArtistStat({ key, name, count, ratings }: NamedStat<string>): ArtistStatDto {
+  return { musicbrainz_id: key, name, count, average: toRatingSummary(ratings).average };
+}
+
+/** 1 − mean(|a − b|) / 9 is (9·shared − Σ|a − b|) / (9·shared), a fraction of integers. */
+export function toTaste({ a, b, shared, difference }: PairRow): TasteDto {
+  return {
+    a: toOwner(a),
+    b: toOwner(b),
+    shared,
+    similarity: roundRatio(9 * shared - difference, 9 * shared),
+  };
+}
+
+function toTmdbPickStat(row: ClubRow): TmdbPickStatDto {
+  return { ...toPickStat(row), tmdb_vote_average: row.voteAverage };
+}
+
+export function toClubVsTmdb(club: ClubVsTmdb): ClubVsTmdbDto {
+  return {
+    movies: club.movies,
+    average_delta: club.averageDelta === null ? null : roundHalfUp(club.averageDelta),
+    overrated: club.overrated.map(toTmdbPickStat),
+    underrated: club.underrated.map(toTmdbPickStat),
+  };
 }
