@@ -4,6 +4,8 @@
  * - `movie_genres`: `movies.genres` (a JSON array) as rows, so that genres can be counted in SQL on both
  *   drivers (their JSON functions differ). Filled here from the stored JSON; the app writes both together
  *   from then on. movie_genres.movie_id → movies CASCADE: the rows are a copy of the movie's own genres.
+ * - Verdicts indexed by pick, member and rating: the stats read every pick's ratings (and who gave them) from
+ *   the index alone, in pick order, instead of visiting 50,000 rows (bench:stats).
  * - Names compared by code point on PostgreSQL (COLLATE "C"), as `sort_title` already is: the stats order
  *   members by username, and directors and artists by name, and must order them alike on both drivers.
  *   SQLite's default BINARY collation already compares by code point, so SQLite needs no change.
@@ -19,6 +21,14 @@ import {
 } from 'typeorm';
 
 const GENRE_CHUNK = 100;
+
+const VERDICT_INDEXES = ['week_movie_id', 'week_album_id'].map(
+  (pick) =>
+    new TableIndex({
+      name: `IDX_verdicts_${pick}_user_id_rating`,
+      columnNames: [pick, 'user_id', 'rating'],
+    }),
+);
 
 /** Columns whose comparisons become code point on PostgreSQL, with their full type. */
 const CODE_POINT_COLUMNS = [
@@ -69,6 +79,7 @@ export class Stats1796342400000 implements MigrationInterface {
       true,
     );
     await copyStoredGenres(queryRunner);
+    for (const index of VERDICT_INDEXES) await queryRunner.createIndex('verdicts', index);
     if (postgres) {
       for (const { table, column, type } of CODE_POINT_COLUMNS) {
         await queryRunner.query(
@@ -86,6 +97,7 @@ export class Stats1796342400000 implements MigrationInterface {
         );
       }
     }
+    for (const index of VERDICT_INDEXES) await queryRunner.dropIndex('verdicts', index);
     await queryRunner.dropTable('movie_genres', false, true, true);
   }
 }

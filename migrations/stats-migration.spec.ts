@@ -3,6 +3,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
+import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
 import { Stats1796342400000 } from './1796342400000-stats.js';
 
 /** Same server as migrations.postgres.spec.ts; each run works in its own throw-away database. */
@@ -10,7 +11,7 @@ const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 const NOW = new Date('2025-12-28T16:05:00.000Z');
 
 interface Driver {
-  /** A data source on a fresh database, with only the initial schema applied. */
+  /** A data source on a fresh database, with the migrations before this one applied. */
   open(): Promise<DataSource>;
   close(dataSource: DataSource): Promise<void>;
 }
@@ -21,7 +22,7 @@ const SQLITE: Driver = {
       type: 'better-sqlite3',
       database: ':memory:',
       entities: ENTITIES,
-      migrations: [InitialSchema1764000000000],
+      migrations: [InitialSchema1764000000000, Verdicts1796256000000],
     });
     await dataSource.initialize();
     await dataSource.runMigrations();
@@ -38,7 +39,7 @@ const POSTGRES: Driver = {
       type: 'postgres',
       url: `${SERVER_URL}/${name}`,
       entities: ENTITIES,
-      migrations: [InitialSchema1764000000000],
+      migrations: [InitialSchema1764000000000, Verdicts1796256000000],
     });
     await dataSource.initialize();
     await dataSource.runMigrations();
@@ -128,11 +129,23 @@ describe.each([
     ]);
   });
 
-  it('is undone: movie_genres is dropped and the movies keep their genres', async () => {
+  const verdictIndexes = async () =>
+    (await runner.getTable('verdicts'))!.indices.map((index) => index.name).sort();
+
+  it('indexes verdicts by pick, member and rating, and is undone without a trace', async () => {
+    const before = await verdictIndexes();
     const id = await insertMovie(27205, [{ id: 28, name: 'Action' }]);
     await migration.up(runner);
+    expect(await verdictIndexes()).toEqual(
+      [
+        ...before,
+        'IDX_verdicts_week_album_id_user_id_rating',
+        'IDX_verdicts_week_movie_id_user_id_rating',
+      ].sort(),
+    );
     await migration.down(runner);
 
+    expect(await verdictIndexes()).toEqual(before);
     expect(await runner.hasTable('movie_genres')).toBe(false);
     expect((await dataSource.getRepository(Movie).findOneByOrFail({ id })).genres).toEqual([
       { id: 28, name: 'Action' },

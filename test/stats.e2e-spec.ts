@@ -429,8 +429,8 @@ describe.each(DRIVERS)(
       };
 
       expect(large).toEqual(small);
-      // 15 aggregate queries (StatsQueries) and the signed-in user's row.
-      expect(small).toEqual({ overview: 16, year: 16 });
+      // 12 aggregate queries (StatsQueries) and the signed-in user's row.
+      expect(small).toEqual({ overview: 13, year: 13 });
     });
   },
 );

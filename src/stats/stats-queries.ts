@@ -22,14 +22,13 @@ export interface Scope {
 
 export type Kind = 'movie' | 'album';
 
-export interface Totals {
-  weeks: number;
-  claimedWeeks: number;
-  moviePicks: number;
-  distinctMovies: number;
+export interface PickCounts {
+  picks: number;
+  /** Distinct movies or albums. */
+  items: number;
+  /** Movies only; unknown runtimes count 0. */
   runtimeMinutes: number;
-  albumPicks: number;
-  distinctAlbums: number;
+  decades: DecadeRow[];
 }
 
 export interface Ratings {
@@ -69,11 +68,14 @@ export interface WrongestRow extends PickRow {
   yourRating: number;
 }
 
-export interface RankedPicks {
+export interface Rankings {
   topRated: PickRow[];
   divisive: PickRow[];
   consensus: PickRow[];
+  club: ClubVsTmdb;
 }
+
+type RankingList = 'top_rated' | 'divisive' | 'consensus' | 'overrated' | 'underrated';
 
 export interface ClubRow extends PickRow {
   voteAverage: number;
@@ -146,56 +148,68 @@ type Query = SelectQueryBuilder<object>;
 /**
  * The SQL of the stats (opinions.md §2.3): a fixed number of aggregate queries over the picks and
  * verdicts in scope, whatever the data size, written with TypeORM's query builder in SQL that SQLite
- * and PostgreSQL run alike: standard joins, UNION ALL, aggregates and window functions, no JSON or
- * date functions. Rankings are decided in SQL; the rows that come back are already the answer.
+ * and PostgreSQL run alike: joins, UNION ALL, common table expressions, aggregates and ORDER BY …
+ * LIMIT, no JSON or date functions. Rankings are decided in SQL; the rows that come back are the
+ * answer. What keeps them fast at 10,000 weeks (bench:stats): a pick's ratings are totalled once,
+ * from the verdicts index alone (IDX_verdicts_week_*_id_user_id_rating); rankings take the top 5
+ * (never a sort of every pick); the overview filters nothing, a year filters first.
  */
 @Injectable()
 export class StatsQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async totals(scope: Scope): Promise<Totals> {
-    const movies = this.picks('movie', scope)
-      .innerJoin(Movie, 'item', 'item.id = pick.movie_id')
-      .select('COUNT(*)', 'picks')
-      .addSelect('COUNT(DISTINCT pick.movie_id)', 'items')
-      .addSelect('COALESCE(SUM(item.runtime), 0)', 'runtime');
-    const albums = this.picks('album', scope)
-      .select('COUNT(*)', 'picks')
-      .addSelect('COUNT(DISTINCT pick.album_id)', 'items');
-    const weeks = narrow(
+  /** Weeks in scope, and those with an owner. */
+  async weeks(scope: Scope): Promise<{ weeks: number; claimed: number }> {
+    const row = await narrow(
       this.query()
         .from(Week, 'w')
         .select('COUNT(*)', 'weeks')
         .addSelect('COUNT(w.user_id)', 'claimed'),
       scope,
-    );
-    const [w, m, a] = await Promise.all([
-      weeks.getRawOne<Row>(),
-      movies.getRawOne<Row>(),
-      albums.getRawOne<Row>(),
-    ]);
+    ).getRawOne<Row>();
+    return { weeks: int(row?.weeks), claimed: int(row?.claimed) };
+  }
+
+  /**
+   * The picks of one kind by decade of their item's release year, ascending (those without one are
+   * left out of the decades, not of the counts), with the counts of all the picks, their distinct
+   * items and (movies) their runtime on every row: window sums over the decades, which add up
+   * because an item is in one decade only.
+   */
+  async picked(kind: Kind, scope: Scope): Promise<PickCounts> {
+    const { item, itemColumn } = KINDS[kind];
+    const rows = await this.picks(kind, scope)
+      .innerJoin(item, 'item', `item.id = pick.${itemColumn}`)
+      .select(DECADE, 'decade')
+      .addSelect('COUNT(*)', 'count')
+      .addSelect('SUM(COUNT(*)) OVER ()', 'picks')
+      .addSelect(`SUM(COUNT(DISTINCT pick.${itemColumn})) OVER ()`, 'items')
+      .addSelect(kind === 'movie' ? 'SUM(COALESCE(SUM(item.runtime), 0)) OVER ()' : '0', 'runtime')
+      .groupBy(DECADE)
+      .orderBy(DECADE, 'ASC')
+      .getRawMany<Row>();
+    const first = rows[0] ?? {};
     return {
-      weeks: int(w?.weeks),
-      claimedWeeks: int(w?.claimed),
-      moviePicks: int(m?.picks),
-      distinctMovies: int(m?.items),
-      runtimeMinutes: int(m?.runtime),
-      albumPicks: int(a?.picks),
-      distinctAlbums: int(a?.items),
+      picks: int(first.picks),
+      items: int(first.items),
+      runtimeMinutes: int(first.runtime),
+      decades: rows
+        .filter((row) => row.decade !== null)
+        .map((row) => ({ decade: int(row.decade), count: int(row.count) })),
     };
   }
 
   /** Verdicts, reviews and ratings by value; the totals ride along on every row (window sums). */
   async ratings(scope: Scope): Promise<Ratings> {
-    const rows = await this.fromUnion(this.judged(scope), 'j')
-      .select('j.rating', 'rating')
+    const rows = await this.verdicts(scope)
+      .select('v.rating', 'rating')
       .addSelect('COUNT(*)', 'count')
       .addSelect('SUM(COUNT(*)) OVER ()', 'verdicts')
-      .addSelect('SUM(COUNT(j.review)) OVER ()', 'reviews')
-      .addSelect('SUM(COUNT(j.rating)) OVER ()', 'ratings')
-      .addSelect('SUM(SUM(j.rating)) OVER ()', 'rating_sum')
-      .addSelect('SUM(SUM(j.rating * j.rating)) OVER ()', 'rating_squares')
-      .groupBy('j.rating')
+      .addSelect('SUM(COUNT(v.review)) OVER ()', 'reviews')
+      .addSelect('SUM(COUNT(v.rating)) OVER ()', 'ratings')
+      .addSelect('SUM(SUM(v.rating)) OVER ()', 'rating_sum')
+      .addSelect('SUM(SUM(v.rating * v.rating)) OVER ()', 'rating_squares')
+      .groupBy('v.rating')
       .getRawMany<Row>();
     const histogram = Array<number>(10).fill(0);
     for (const row of rows)
@@ -241,25 +255,29 @@ export class StatsQueries {
       scope,
     );
     const picked = (kind: Kind) =>
-      this.picks(kind, scope)
+      this.picks(kind, scope, true)
         .select('w.user_id', 'user_id')
         .addSelect('COUNT(*)', 'picks')
         .andWhere('w.user_id IS NOT NULL')
         .groupBy('w.user_id');
-    const judged = this.judged(scope);
-    const given = this.fromUnion(judged, 'j')
-      .select('j.user_id', 'user_id')
+    const given = this.verdicts(scope)
+      .select('v.user_id', 'user_id')
       .addSelect('COUNT(*)', 'verdicts')
-      .addSelect('COUNT(j.rating)', 'ratings')
-      .addSelect('SUM(j.rating)', 'rating_sum')
-      .addSelect('SUM(j.rating * j.rating)', 'rating_squares')
-      .groupBy('j.user_id');
-    const received = this.fromUnion(judged, 'j')
+      .addSelect('COUNT(v.rating)', 'ratings')
+      .addSelect('SUM(v.rating)', 'rating_sum')
+      .addSelect('SUM(v.rating * v.rating)', 'rating_squares')
+      .groupBy('v.user_id');
+    const judged = (kind: Kind) =>
+      this.picks(kind, scope, true)
+        .innerJoin(Verdict, 'v', `v.${KINDS[kind].verdictColumn} = pick.id`)
+        .select('w.user_id', 'picker_id')
+        .addSelect('v.rating', 'rating')
+        .andWhere('v.user_id <> w.user_id');
+    const received = this.fromUnion([judged('movie'), judged('album')], 'j')
       .select('j.picker_id', 'user_id')
       .addSelect('COUNT(j.rating)', 'ratings')
       .addSelect('SUM(j.rating)', 'rating_sum')
       .addSelect('SUM(j.rating * j.rating)', 'rating_squares')
-      .where('j.user_id <> j.picker_id')
       .groupBy('j.picker_id');
     const rows = await this.query()
       .from(User, 'u')
@@ -299,32 +317,35 @@ export class StatsQueries {
   /**
    * Each member's wrongest opinion: of their ratings of picks that at least 2 others rated, the
    * furthest from the others' mean, |n·r − Σ| / (n − 1) with n and Σ over all the pick's ratings;
-   * ties to the latest week, movies first, then position. One row per member who has one.
+   * ties to the latest week, movies first, then position. The largest deviation of each member is
+   * found first (an aggregate); only the few ratings that reach it are then ranked.
    */
   async wrongestOpinions(scope: Scope): Promise<WrongestRow[]> {
-    const branch = (kind: Kind) =>
-      this.judgedOne(kind, scope)
-        .innerJoin(Verdict, 'o', `o.${KINDS[kind].verdictColumn} = pick.id`)
-        .select(this.pickColumns(kind))
+    const candidates = (kind: Kind) =>
+      this.ratedPicks(kind, scope)
+        .innerJoin(Verdict, 'v', `v.${KINDS[kind].verdictColumn} = t.pick_id`)
         .addSelect('v.user_id', 'member_id')
         .addSelect('v.rating', 'your_rating')
-        .addSelect('COUNT(o.rating)', 'ratings')
-        .addSelect('SUM(o.rating)', 'rating_sum')
-        .addSelect('SUM(o.rating * o.rating)', 'rating_squares')
-        .andWhere('v.rating IS NOT NULL')
-        .groupBy(this.pickGroup(kind))
-        .addGroupBy('v.id')
-        .addGroupBy('v.user_id')
-        .addGroupBy('v.rating')
-        .having('COUNT(o.rating) >= 3');
-    const deviation = ratio('ABS(p.ratings * p.your_rating - p.rating_sum)', '(p.ratings - 1)');
-    const ranked = this.fromUnion([branch('movie'), branch('album')], 'p')
+        .addSelect(
+          ratio('ABS(t.ratings * v.rating - t.rating_sum)', '(t.ratings - 1)'),
+          'deviation',
+        )
+        .where('t.ratings >= 3')
+        .andWhere('v.rating IS NOT NULL');
+    const cte = this.union([candidates('movie'), candidates('album')]);
+    const ranked = this.query()
+      .from('wrongest_candidates', 'p')
+      .innerJoin(
+        '(SELECT c.member_id, MAX(c.deviation) AS deviation FROM wrongest_candidates c GROUP BY c.member_id)',
+        'best',
+        'best.member_id = p.member_id AND best.deviation = p.deviation',
+      )
       .select('p.*')
-      .addSelect(
-        `ROW_NUMBER() OVER (PARTITION BY p.member_id ORDER BY ${deviation} DESC, ${LATEST})`,
-        'wrongness',
-      );
-    const rows = await this.withTitles(ranked).where('r.wrongness = 1').getRawMany<Row>();
+      .addSelect(`ROW_NUMBER() OVER (PARTITION BY p.member_id ORDER BY ${LATEST})`, 'wrongness');
+    const rows = await this.withMaterialized(
+      [['wrongest_candidates', cte]],
+      this.withTitles(ranked).where('r.wrongness = 1'),
+    );
     return rows.map((row) => ({
       ...pickRow(row),
       memberId: int(row.member_id),
@@ -332,86 +353,115 @@ export class StatsQueries {
     }));
   }
 
-  /** top_rated, divisive and consensus (picks with ≥ 2 ratings), ranked in one pass. */
-  async rankedPicks(scope: Scope): Promise<RankedPicks> {
-    const ranked = this.fromUnion(this.pickRatings(scope), 'p')
-      .select('p.*')
-      .addSelect(
-        `ROW_NUMBER() OVER (ORDER BY ${AVERAGE} DESC, p.ratings DESC, ${LATEST})`,
-        'top_rank',
-      )
-      .addSelect(
-        `ROW_NUMBER() OVER (ORDER BY ${VARIANCE} DESC, ${AVERAGE} DESC, ${LATEST})`,
-        'divisive_rank',
-      )
-      .addSelect(
-        `ROW_NUMBER() OVER (ORDER BY ${VARIANCE} ASC, ${AVERAGE} DESC, ${LATEST})`,
-        'consensus_rank',
-      )
-      .where('p.ratings >= 2');
-    const rows = await this.withTitles(ranked)
-      .where(
-        `(r.top_rank <= ${TOP_PICKS} OR r.divisive_rank <= ${TOP_PICKS} OR r.consensus_rank <= ${TOP_PICKS})`,
-      )
-      .getRawMany<Row>();
-    const list = (rank: string) =>
-      rows
-        .filter((row) => int(row[rank]) <= TOP_PICKS)
-        .sort((a, b) => int(a[rank]) - int(b[rank]))
-        .map(pickRow);
-    return {
-      topRated: list('top_rank'),
-      divisive: list('divisive_rank'),
-      consensus: list('consensus_rank'),
-    };
-  }
-
   /**
-   * Movie picks with a rating and TMDB votes: their number and mean delta (club average − TMDB's
-   * vote_average) on every row, and the 5 largest deltas each way, latest week first on a tie.
+   * top_rated, divisive and consensus (picks with ≥ 2 ratings), and the club against TMDB (movie
+   * picks with a rating and TMDB votes: their number and mean delta on every row of theirs, and the
+   * 5 largest deltas each way): five top-5 lists over one table of rated picks, in one statement.
+   * Each list orders by its own two keys, both descending, then the latest week; the keys come back
+   * with the rows so that the whole answer is ordered once more, list by list.
    */
-  async clubVsTmdb(scope: Scope): Promise<ClubVsTmdb> {
-    const delta = `${AVERAGE} - item.vote_average`;
-    const ranked = this.fromUnion(this.pickRatings(scope, ['movie']), 'p')
-      .innerJoin(Movie, 'item', 'item.id = p.item_id')
-      .select('p.*')
-      .addSelect('item.vote_average', 'vote_average')
-      .addSelect(delta, 'delta')
-      .addSelect('COUNT(*) OVER ()', 'movies')
-      .addSelect(`AVG(${delta}) OVER ()`, 'average_delta')
-      .addSelect(`ROW_NUMBER() OVER (ORDER BY ${delta} DESC, ${LATEST})`, 'over_rank')
-      .addSelect(`ROW_NUMBER() OVER (ORDER BY ${delta} ASC, ${LATEST})`, 'under_rank')
-      .where('item.vote_count > 0');
-    const rows = await this.withTitles(ranked)
-      .where(`(r.over_rank <= ${TOP_PICKS} OR r.under_rank <= ${TOP_PICKS})`)
-      .getRawMany<Row>();
-    const list = (rank: string, sign: 1 | -1) =>
-      rows
-        .filter((row) => int(row[rank]) <= TOP_PICKS && Math.sign(Number(row.delta)) === sign)
-        .sort((a, b) => int(a[rank]) - int(b[rank]))
+  async rankings(scope: Scope): Promise<Rankings> {
+    const movies = this.ratedPicks('movie', scope)
+      .innerJoin(Movie, 'm', 'm.id = pick.movie_id')
+      .addSelect('m.vote_average', 'vote_average')
+      .addSelect('m.vote_count', 'vote_count');
+    const albums = this.ratedPicks('album', scope).addSelect([
+      'CAST(NULL AS DOUBLE PRECISION) AS vote_average',
+      'CAST(NULL AS INTEGER) AS vote_count',
+    ]);
+    const cte = this.union([movies, albums]);
+    const delta = `${AVERAGE} - p.vote_average`;
+    const noClub = [
+      'CAST(NULL AS DOUBLE PRECISION) AS delta',
+      'CAST(NULL AS INTEGER) AS movies',
+      'CAST(NULL AS DOUBLE PRECISION) AS average_delta',
+    ];
+    const ranked = (list: RankingList, key: string, tieBreak: string) =>
+      this.query()
+        .from('rated_picks', 'p')
+        .select([
+          `'${list}' AS list`,
+          'p.*',
+          `${key} AS rank_key`,
+          `CAST(${tieBreak} AS DOUBLE PRECISION) AS rank_tie_break`,
+        ])
+        .orderBy(key, 'DESC')
+        .addOrderBy(tieBreak, 'DESC')
+        .addOrderBy('p.year', 'DESC')
+        .addOrderBy('p.week_number', 'DESC')
+        .addOrderBy('p.kind_order', 'ASC')
+        .addOrderBy('p.position', 'ASC')
+        .limit(TOP_PICKS);
+    const judged = (list: RankingList, key: string, tieBreak: string) =>
+      ranked(list, key, tieBreak).addSelect(noClub).where('p.ratings >= 2');
+    // The club lists have one key, the delta: it stands in for the second one as well.
+    const club = (list: RankingList, key: string) =>
+      ranked(list, key, key)
+        .innerJoin('club', 'club', '1 = 1')
+        .addSelect(delta, 'delta')
+        .addSelect('club.movies', 'movies')
+        .addSelect('club.average_delta', 'average_delta')
+        .where('p.vote_count > 0');
+    const clubTotals = this.query()
+      .from('rated_picks', 'p')
+      .select('COUNT(*)', 'movies')
+      .addSelect(`AVG(${delta})`, 'average_delta')
+      .where('p.vote_count > 0');
+    const lists = [
+      judged('top_rated', AVERAGE, 'p.ratings'),
+      judged('divisive', VARIANCE, AVERAGE),
+      judged('consensus', `-(${VARIANCE})`, AVERAGE),
+      club('overrated', delta),
+      club('underrated', `-(${delta})`),
+    ];
+    const union = lists
+      .map((list, index) => `SELECT * FROM (${list.getQuery()}) list_${index}`)
+      .join(' UNION ALL ');
+    const rows = await this.withMaterialized(
+      [
+        ['rated_picks', cte],
+        ['club', { sql: clubTotals.getQuery(), parameters: {} }],
+      ],
+      this.withTitles(this.query().from(`(${union})`, 'p').select('p.*'))
+        .orderBy('r.list')
+        .addOrderBy('r.rank_key', 'DESC')
+        .addOrderBy('r.rank_tie_break', 'DESC')
+        .addOrderBy('r.year', 'DESC')
+        .addOrderBy('r.week_number', 'DESC')
+        .addOrderBy('r.kind_order', 'ASC')
+        .addOrderBy('r.position', 'ASC'),
+    );
+    const list = (name: RankingList) => rows.filter((row) => row.list === name);
+    const clubList = (name: RankingList, sign: 1 | -1) =>
+      list(name)
+        .filter((row) => Math.sign(Number(row.delta)) === sign)
         .map((row) => ({ ...pickRow(row), voteAverage: Number(row.vote_average) }));
+    const anyClub = list('overrated')[0];
     return {
-      movies: int(rows[0]?.movies),
-      averageDelta: rows.length === 0 ? null : Number(rows[0].average_delta),
-      overrated: list('over_rank', 1),
-      underrated: list('under_rank', -1),
+      topRated: list('top_rated').map(pickRow),
+      divisive: list('divisive').map(pickRow),
+      consensus: list('consensus').map(pickRow),
+      club: {
+        movies: int(anyClub?.movies),
+        averageDelta: anyClub ? Number(anyClub.average_delta) : null,
+        overrated: clubList('overrated', 1),
+        underrated: clubList('underrated', -1),
+      },
     };
   }
 
   /** Pairs of members who both rated at least 3 of the same picks, most alike first. */
   async taste(scope: Scope): Promise<PairRow[]> {
-    const branch = (kind: Kind) =>
-      this.judgedOne(kind, scope)
-        .innerJoin(
-          Verdict,
-          'o',
-          `o.${KINDS[kind].verdictColumn} = pick.id AND v.user_id < o.user_id`,
-        )
+    const branch = (kind: Kind) => {
+      const pick = KINDS[kind].verdictColumn;
+      return this.verdictsOn(kind, scope)
+        .innerJoin(Verdict, 'o', `o.${pick} = v.${pick} AND v.user_id < o.user_id`)
         .select('v.user_id', 'a')
         .addSelect('o.user_id', 'b')
         .addSelect('ABS(v.rating - o.rating)', 'difference')
         .andWhere('v.rating IS NOT NULL')
         .andWhere('o.rating IS NOT NULL');
+    };
     const rows = await this.fromUnion([branch('movie'), branch('album')], 'x')
       .innerJoin(User, 'ua', 'ua.id = x.a')
       .innerJoin(User, 'ub', 'ub.id = x.b')
@@ -440,31 +490,18 @@ export class StatsQueries {
     }));
   }
 
-  /** Picks by decade of their item's release year, ascending; picks without one left out. */
-  async decades(kind: Kind, scope: Scope): Promise<DecadeRow[]> {
-    const { item, itemColumn } = KINDS[kind];
-    const rows = await this.picks(kind, scope)
-      .innerJoin(item, 'item', `item.id = pick.${itemColumn}`)
-      .select(DECADE, 'decade')
-      .addSelect('COUNT(*)', 'count')
-      .andWhere('item.release_date IS NOT NULL')
-      .groupBy(DECADE)
-      .orderBy(DECADE, 'ASC')
-      .getRawMany<Row>();
-    return rows.map((row) => ({ decade: int(row.decade), count: int(row.count) }));
-  }
-
   /** Movie picks per genre (a pick counts once per genre) with their ratings, by count then name. */
   async genres(scope: Scope): Promise<NamedStat<number>[]> {
     const rows = await this.withRatings(
       this.picks('movie', scope).innerJoin(MovieGenre, 'g', 'g.movie_id = pick.movie_id'),
       'movie',
+      scope,
     )
       .addSelect('g.genre_id', 'id')
       // One name per id, should TMDB have renamed a genre between two fetches.
       .addSelect('MAX(g.name)', 'name')
       .groupBy('g.genre_id')
-      .orderBy('COUNT(DISTINCT pick.id)', 'DESC')
+      .orderBy('COUNT(*)', 'DESC')
       .addOrderBy('MAX(g.name)', 'ASC')
       .getRawMany<Row>();
     return rows.map((row) => namedStat(int(row.id), row));
@@ -475,21 +512,24 @@ export class StatsQueries {
     const query = this.picks('movie', scope)
       .innerJoin(MovieCrew, 'crew', "crew.movie_id = pick.movie_id AND crew.job = 'Director'")
       .innerJoin(Person, 'person', 'person.id = crew.person_id');
-    const rows = await this.topPeople(this.withRatings(query, 'movie'), 'person', 'tmdb_id');
+    const rows = await this.topPeople(this.withRatings(query, 'movie', scope), 'person', 'tmdb_id');
     return rows.map((row) => namedStat(int(row.id), row));
   }
 
   /** Artists credited on album picks (once per pick, however often credited): the 10 with most picks. */
   async artists(scope: Scope): Promise<NamedStat<string>[]> {
-    const credited = this.query()
-      .from(AlbumArtist, 'aa')
-      .select('aa.album_id', 'album_id')
-      .addSelect('aa.artist_id', 'artist_id')
-      .distinct(true);
     const query = this.picks('album', scope)
-      .innerJoin(`(${credited.getQuery()})`, 'credit', 'credit.album_id = pick.album_id')
-      .innerJoin(Artist, 'artist', 'artist.id = credit.artist_id');
-    const rows = await this.topPeople(this.withRatings(query, 'album'), 'artist', 'musicbrainz_id');
+      .innerJoin(AlbumArtist, 'credit', 'credit.album_id = pick.album_id')
+      .innerJoin(Artist, 'artist', 'artist.id = credit.artist_id')
+      // An artist credited twice on one album (rare, but MusicBrainz allows it) counts once.
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM ${this.table(AlbumArtist)} earlier WHERE earlier.album_id = credit.album_id AND earlier.artist_id = credit.artist_id AND earlier.credit_order < credit.credit_order)`,
+      );
+    const rows = await this.topPeople(
+      this.withRatings(query, 'album', scope),
+      'artist',
+      'musicbrainz_id',
+    );
     return rows.map((row) => namedStat(String(row.id), row));
   }
 
@@ -500,70 +540,113 @@ export class StatsQueries {
     return this.dataSource.createQueryBuilder();
   }
 
-  /** The picks of one kind in scope, as `pick`, with their week as `w`. */
-  private picks(kind: Kind, scope: Scope): Query {
-    return narrow(
-      this.query().from(KINDS[kind].pick, 'pick').innerJoin(Week, 'w', 'w.id = pick.week_id'),
-      scope,
+  /**
+   * The picks of one kind in scope, as `pick`. Their week is joined as `w` when the scope is a year
+   * (to filter on it) or when `withWeek` asks for its columns.
+   */
+  private picks(kind: Kind, scope: Scope, withWeek = false): Query {
+    const picks = this.query().from(KINDS[kind].pick, 'pick');
+    if (!withWeek && scope.year === null) return picks;
+    return narrow(picks.innerJoin(Week, 'w', 'w.id = pick.week_id'), scope);
+  }
+
+  /** The ids of the picks of one kind in the scope's year, as a subquery. */
+  private picksOfYear(kind: Kind): string {
+    return this.query()
+      .from(KINDS[kind].pick, 'pick')
+      .innerJoin(Week, 'w', 'w.id = pick.week_id')
+      .select('pick.id')
+      .where('w.year = :year')
+      .getQuery();
+  }
+
+  /** The verdicts on the picks of one kind in scope, as `v`: in the overview, all of them. */
+  private verdictsOn(kind: Kind, scope: Scope): Query {
+    const column = `v.${KINDS[kind].verdictColumn}`;
+    const verdicts = this.query().from(Verdict, 'v');
+    return scope.year === null
+      ? verdicts.where(`${column} IS NOT NULL`)
+      : verdicts.where(`${column} IN (${this.picksOfYear(kind)})`, scopeParameters(scope));
+  }
+
+  /** Every verdict in scope, of both kinds, as `v`. */
+  private verdicts(scope: Scope): Query {
+    const verdicts = this.query().from(Verdict, 'v');
+    if (scope.year === null) return verdicts;
+    return verdicts.where(
+      `(v.week_movie_id IN (${this.picksOfYear('movie')}) OR v.week_album_id IN (${this.picksOfYear('album')}))`,
+      scopeParameters(scope),
     );
   }
 
-  /** The verdicts on the picks of one kind in scope, as `v`. */
-  private judgedOne(kind: Kind, scope: Scope): Query {
-    return this.picks(kind, scope).innerJoin(
-      Verdict,
-      'v',
-      `v.${KINDS[kind].verdictColumn} = pick.id`,
+  /**
+   * The totals of each pick's ratings (picks in scope with at least one), as `pick_id`, `ratings`,
+   * `rating_sum` and `rating_squares`: one pass over the verdicts index, in pick order.
+   */
+  private pickTotals(kind: Kind, scope: Scope): Query {
+    const column = `v.${KINDS[kind].verdictColumn}`;
+    return this.verdictsOn(kind, scope)
+      .select(column, 'pick_id')
+      .addSelect('COUNT(v.rating)', 'ratings')
+      .addSelect('SUM(v.rating)', 'rating_sum')
+      .addSelect('SUM(v.rating * v.rating)', 'rating_squares')
+      .andWhere('v.rating IS NOT NULL')
+      .groupBy(column);
+  }
+
+  /** Rated picks in scope (their totals as `t`) with what a PickStat shows of them. */
+  private ratedPicks(kind: Kind, scope: Scope): Query {
+    const totals = this.pickTotals(kind, scope);
+    return this.query()
+      .from(`(${totals.getQuery()})`, 't')
+      .innerJoin(KINDS[kind].pick, 'pick', 'pick.id = t.pick_id')
+      .innerJoin(Week, 'w', 'w.id = pick.week_id')
+      .select([
+        `'${kind}' AS kind`,
+        `${kind === 'movie' ? 0 : 1} AS kind_order`,
+        'pick.id AS pick_id',
+        'pick.week_id AS week_id',
+        'pick.position AS position',
+        `pick.${KINDS[kind].itemColumn} AS item_id`,
+        'w.year AS year',
+        'w.week_number AS week_number',
+        'w.user_id AS picker_id',
+        't.ratings AS ratings',
+        't.rating_sum AS rating_sum',
+        't.rating_squares AS rating_squares',
+      ])
+      .setParameters(totals.getParameters());
+  }
+
+  /**
+   * Runs `query` with the common table expressions `ctes`, each computed once however often the
+   * query reads it (MATERIALIZED: SQLite ≥ 3.35 and PostgreSQL ≥ 12 both take the hint; TypeORM only
+   * writes it for PostgreSQL, and SQLite would otherwise compute one again for some of its reads).
+   */
+  private withMaterialized(
+    ctes: [string, { sql: string; parameters: Row }][],
+    query: Query,
+  ): Promise<Row[]> {
+    const definitions = ctes.map(([name, cte]) => `${name} AS MATERIALIZED (${cte.sql})`);
+    const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
+      `WITH ${definitions.join(', ')} ${query.getQuery()}`,
+      Object.assign({}, ...ctes.map(([, cte]) => cte.parameters), query.getParameters()) as Row,
     );
+    return this.dataSource.query<Row[]>(sql, values);
   }
 
-  /** Every verdict in scope, of both kinds: who gave it, its rating and review, and the picker. */
-  private judged(scope: Scope): Query[] {
-    return (['movie', 'album'] as const).map((kind) =>
-      this.judgedOne(kind, scope)
-        .select('v.user_id', 'user_id')
-        .addSelect('v.rating', 'rating')
-        .addSelect('v.review', 'review')
-        .addSelect('w.user_id', 'picker_id'),
-    );
+  /** `q1 UNION ALL q2` with their (shared) parameters. */
+  private union(queries: Query[]): { sql: string; parameters: Row } {
+    return {
+      sql: queries.map((query) => query.getQuery()).join(' UNION ALL '),
+      parameters: Object.assign({}, ...queries.map((query) => query.getParameters())) as Row,
+    };
   }
 
-  /** Picks in scope with at least one rating, with the totals of their ratings. */
-  private pickRatings(scope: Scope, kinds: Kind[] = ['movie', 'album']): Query[] {
-    return kinds.map((kind) =>
-      this.judgedOne(kind, scope)
-        .select(this.pickColumns(kind))
-        .addSelect('COUNT(v.rating)', 'ratings')
-        .addSelect('SUM(v.rating)', 'rating_sum')
-        .addSelect('SUM(v.rating * v.rating)', 'rating_squares')
-        .andWhere('v.rating IS NOT NULL')
-        .groupBy(this.pickGroup(kind)),
-    );
-  }
-
-  /** What a PickStat shows of a pick (its title and picker are joined later, on the few rows kept). */
-  private pickColumns(kind: Kind): string[] {
-    return [
-      `'${kind}' AS kind`,
-      `${kind === 'movie' ? 0 : 1} AS kind_order`,
-      'pick.week_id AS week_id',
-      'pick.position AS position',
-      `pick.${KINDS[kind].itemColumn} AS item_id`,
-      'w.year AS year',
-      'w.week_number AS week_number',
-      'w.user_id AS picker_id',
-    ];
-  }
-
-  private pickGroup(kind: Kind): string {
-    return `pick.id, pick.week_id, pick.position, pick.${KINDS[kind].itemColumn}, w.year, w.week_number, w.user_id`;
-  }
-
-  /** `SELECT … FROM (q1 UNION ALL q2) alias`, with their (shared) parameters. */
+  /** `SELECT … FROM (q1 UNION ALL q2) alias`. */
   private fromUnion(queries: Query[], alias: string): Query {
-    const union = queries.map((query) => query.getQuery()).join(' UNION ALL ');
-    const parameters = Object.assign({}, ...queries.map((query) => query.getParameters())) as Row;
-    return this.query().from(`(${union})`, alias).setParameters(parameters);
+    const { sql, parameters } = this.union(queries);
+    return this.query().from(`(${sql})`, alias).setParameters(parameters);
   }
 
   /** The ranked picks `ranked` as `r`, with their item's title and their picker's username. */
@@ -579,14 +662,16 @@ export class StatsQueries {
       .setParameters(ranked.getParameters());
   }
 
-  /** Adds the number of picks and the totals of their ratings (a pick counted once per group). */
-  private withRatings(query: Query, kind: Kind): Query {
+  /** Adds the number of picks (`pick` rows) and the totals of their ratings, as `t`. */
+  private withRatings(query: Query, kind: Kind, scope: Scope): Query {
+    const totals = this.pickTotals(kind, scope);
     return query
-      .leftJoin(Verdict, 'v', `v.${KINDS[kind].verdictColumn} = pick.id`)
-      .select('COUNT(DISTINCT pick.id)', 'count')
-      .addSelect('COUNT(v.rating)', 'ratings')
-      .addSelect('SUM(v.rating)', 'rating_sum')
-      .addSelect('SUM(v.rating * v.rating)', 'rating_squares');
+      .leftJoin(`(${totals.getQuery()})`, 't', 't.pick_id = pick.id')
+      .select('COUNT(*)', 'count')
+      .addSelect('COALESCE(SUM(t.ratings), 0)', 'ratings')
+      .addSelect('COALESCE(SUM(t.rating_sum), 0)', 'rating_sum')
+      .addSelect('COALESCE(SUM(t.rating_squares), 0)', 'rating_squares')
+      .setParameters(totals.getParameters());
   }
 
   /** The 10 people (directors, artists) with most picks, best rated first (unrated last), then by name. */
@@ -597,9 +682,9 @@ export class StatsQueries {
       .groupBy(`${alias}.id`)
       .addGroupBy(`${alias}.${idColumn}`)
       .addGroupBy(`${alias}.name`)
-      .orderBy('COUNT(DISTINCT pick.id)', 'DESC')
-      .addOrderBy('CASE WHEN COUNT(v.rating) = 0 THEN 1 ELSE 0 END', 'ASC')
-      .addOrderBy(ratio('SUM(v.rating)', 'NULLIF(COUNT(v.rating), 0)'), 'DESC')
+      .orderBy('COUNT(*)', 'DESC')
+      .addOrderBy('CASE WHEN COALESCE(SUM(t.ratings), 0) = 0 THEN 1 ELSE 0 END', 'ASC')
+      .addOrderBy(ratio('SUM(t.rating_sum)', 'NULLIF(SUM(t.ratings), 0)'), 'DESC')
       .addOrderBy(`${alias}.name`, 'ASC')
       .addOrderBy(`${alias}.${idColumn}`, 'ASC')
       .limit(TOP_PEOPLE)
