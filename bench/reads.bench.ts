@@ -40,7 +40,8 @@ import {
   signToken as signWith,
   start,
   stopAll,
-  tally,
+  printTally,
+  SIZES,
   verdict,
   waitReady,
   weeksLabel,
@@ -67,11 +68,6 @@ const TARGET_RPS_RATIO = 0.5;
 const TARGET_P99_RATIO = 3;
 const TARGET_GROWTH = 2;
 const TARGET_RSS_MB = 200;
-
-const SIZES = [
-  { weeks: 100, startYear: 2024 },
-  { weeks: 10_000, startYear: 1900 },
-];
 
 interface Endpoint {
   key: 'detail' | 'list' | 'selections';
@@ -426,10 +422,7 @@ try {
 
   const runs = measured.flatMap((m) => [...m.appRuns, ...m.refRuns]);
   cautionIfNoisy(runs);
-  console.log(
-    `\n${tally.met} targets met, ${tally.missed} missed; total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
-      `(A benchmark reports; it does not fail the build.)`,
-  );
+  printTally(started);
 } finally {
   await stopAll();
   await rm(dir, { recursive: true, force: true });

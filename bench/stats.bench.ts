@@ -38,7 +38,8 @@ import {
   report,
   start,
   stopAll,
-  tally,
+  printTally,
+  SIZES,
   waitReady,
   weeksLabel,
   type Run,
@@ -54,11 +55,6 @@ const TARGET_OVERVIEW_MS = 100;
 const TARGET_YEAR_MS = 20;
 const TARGET_GROWTH = 20;
 const TARGET_RPS_RATIO = 1;
-
-const SIZES = [
-  { weeks: 100, startYear: 2024 },
-  { weeks: 10_000, startYear: 1900 },
-];
 
 interface Endpoint {
   key: 'overview' | 'year';
@@ -311,10 +307,7 @@ try {
   }
 
   cautionIfNoisy(measured.flatMap((m) => m.runs));
-  console.log(
-    `\n${tally.met} targets met, ${tally.missed} missed; total ${((performance.now() - started) / 1000).toFixed(0)} s. ` +
-      `(A benchmark reports; it does not fail the build.)`,
-  );
+  printTally(started);
 } finally {
   await stopAll();
   await rm(dir, { recursive: true, force: true });
