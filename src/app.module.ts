@@ -9,6 +9,7 @@ import { CommonModule } from './common/common.module.js';
 import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InvitesModule } from './invites/invites.module.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
@@ -19,6 +20,7 @@ import { WeeksModule } from './weeks/weeks.module.js';
 const API_MODULES = [
   AuthModule,
   UsersModule,
+  InvitesModule,
   WeeksModule,
   VerdictsModule,
   MoviesModule,
