@@ -482,27 +482,27 @@ export async function seedReadsDatabase(
     }
   })();
 
-  // Where the items of the verdict probe weeks fall in the selections listings (by sort_title, id).
-  const pageOf = (kind: 'movie' | 'album', itemId: number): number => {
+  // Where the items of the verdict probe weeks fall in the selections listings (by sort_title, id):
+  // one ranking query per kind.
+  const verdictProbeWeekIds = VERDICT_PROBE_WEEKS.filter((id) => id <= weeks);
+  const probePages = (kind: 'movie' | 'album') => {
     const [items, pickTable, column] =
       kind === 'movie'
         ? ['movies', 'week_movies', 'movie_id']
         : ['albums', 'week_albums', 'album_id'];
-    const { before } = db
-      .prepare(
-        `SELECT COUNT(*) AS before FROM ${items} i, ${items} target
-         WHERE target.id = ? AND EXISTS (SELECT 1 FROM ${pickTable} p WHERE p.${column} = i.id)
-           AND (i.sort_title < target.sort_title OR (i.sort_title = target.sort_title AND i.id < target.id))`,
-      )
-      .get(itemId) as { before: number };
-    return Math.floor(before / 100) + 1;
-  };
-  const verdictProbeWeekIds = VERDICT_PROBE_WEEKS.filter((id) => id <= weeks);
-  const probePages = (kind: 'movie' | 'album') => {
-    const pages = picks
+    const itemIds = picks
       .filter((p) => p.kind === kind && verdictProbeWeekIds.includes(p.weekId))
-      .map((p) => pageOf(kind, p.itemId));
-    return [...new Set(pages)].sort((a, b) => a - b);
+      .map((p) => p.itemId);
+    const ranks = db
+      .prepare(
+        `SELECT rank FROM (
+           SELECT i.id, ROW_NUMBER() OVER (ORDER BY i.sort_title, i.id) - 1 AS rank FROM ${items} i
+           WHERE EXISTS (SELECT 1 FROM ${pickTable} p WHERE p.${column} = i.id))
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(itemIds)) as { rank: number }[];
+    const pages = ranks.map(({ rank }) => Math.floor(rank / 100) + 1);
+    return [...new Set(pages)].sort((x, y) => x - y);
   };
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   const selectedMovies = count('SELECT COUNT(DISTINCT movie_id) AS n FROM week_movies');
