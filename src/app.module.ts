@@ -10,6 +10,7 @@ import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitesModule } from './invites/invites.module.js';
+import { MetricsModule } from './metrics/metrics.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
@@ -30,6 +31,7 @@ const API_MODULES = [
 @Module({
   imports: [
     CommonModule,
+    MetricsModule,
     CacheModule,
     DatabaseModule,
     HealthModule,

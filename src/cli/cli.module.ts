@@ -4,6 +4,7 @@ import { CacheModule } from '../cache/cache.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { InvitesModule } from '../invites/invites.module.js';
+import { MetricsModule } from '../metrics/metrics.js';
 import { UsersModule } from '../users/users.module.js';
 import { WeeksModule } from '../weeks/weeks.module.js';
 
@@ -14,6 +15,7 @@ import { WeeksModule } from '../weeks/weeks.module.js';
 @Module({
   imports: [
     CommonModule,
+    MetricsModule,
     CacheModule,
     DatabaseModule,
     UsersModule,
