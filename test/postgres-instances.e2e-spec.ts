@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { MIGRATIONS } from '../migrations/index.js';
+import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './support/throwaway-postgres.js';
 
@@ -48,5 +49,30 @@ describe('Instances sharing one PostgreSQL database', () => {
         body: { status: 'ready', database: 'ok', migrations: 'up_to_date' },
       });
     }
+  });
+
+  it('count login attempts per client across instances (THROTTLE_LIMIT is per IP, not per instance)', async () => {
+    const env = { DATABASE_URL: database.url, THROTTLE_LIMIT: '3', THROTTLE_TTL: '60s' };
+    const clock = new FakeClock('2026-03-04T05:06:07.089Z');
+    const [a, b] = await Promise.all([
+      createTestApp({ env, clock }),
+      createTestApp({ env, clock }),
+    ]);
+    apps.push(a, b);
+    const login = (app: TestApp) =>
+      request(app.server)
+        .post('/api/auth/login')
+        .send({ username: 'nobody', password: 'wrong password' })
+        .then((res) => res.status);
+
+    expect([await login(a), await login(b), await login(a)]).toEqual([401, 401, 401]);
+    expect(await login(b)).toBe(429);
+    expect(await login(a)).toBe(429);
+
+    // A new window, shared too, once THROTTLE_TTL has passed.
+    clock.advance(60_000);
+    expect([await login(b), await login(a), await login(b), await login(a)]).toEqual([
+      401, 401, 401, 429,
+    ]);
   });
 });
