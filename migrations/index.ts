@@ -1,9 +1,17 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
-import { Stats1796342400000 } from './1796342400000-stats.js';
+import { Invites1796515200000 } from './1796515200000-invites.js';
+import { InstanceCoordination1796601600000 } from './1796601600000-instance-coordination.js';
+import { Stats1796688000000 } from './1796688000000-stats.js';
 
 /**
  * Every migration, oldest first, listed explicitly (no globs) so the same list works under jest (ts) and from
  * dist (js).
  */
-export const MIGRATIONS = [InitialSchema1764000000000, Verdicts1796256000000, Stats1796342400000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Verdicts1796256000000,
+  Invites1796515200000,
+  InstanceCoordination1796601600000,
+  Stats1796688000000,
+];

@@ -4,35 +4,40 @@ import { Album } from '../src/albums/entities/album.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
+import { Invite } from '../src/invites/entities/invite.entity.js';
 import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
 import { MIGRATIONS } from './index.js';
 
-const TABLES = [
-  'users',
-  'refresh_tokens',
-  'weeks',
-  'movies',
-  'people',
-  'movie_cast',
-  'movie_crew',
-  'albums',
-  'album_aliases',
-  'artists',
-  'album_artists',
-  'week_movies',
-  'week_albums',
-  'verdicts',
-  'movie_genres',
+/** The tables each migration creates, oldest first: reverting one drops exactly its own. */
+const MIGRATION_TABLES: [name: string, tables: string[]][] = [
+  [
+    'InitialSchema1764000000000',
+    [
+      'users',
+      'refresh_tokens',
+      'weeks',
+      'movies',
+      'people',
+      'movie_cast',
+      'movie_crew',
+      'albums',
+      'album_aliases',
+      'artists',
+      'album_artists',
+      'week_movies',
+      'week_albums',
+    ],
+  ],
+  ['Verdicts1796256000000', ['verdicts']],
+  ['Invites1796515200000', ['invites']],
+  ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
+  ['Stats1796688000000', ['movie_genres']],
 ];
-
-const MIGRATION_NAMES = [
-  'InitialSchema1764000000000',
-  'Verdicts1796256000000',
-  'Stats1796342400000',
-];
+const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
+const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
 
@@ -62,7 +67,22 @@ async function expectConstraintViolation(
   if (message) expect((error as Error).message).toMatch(message);
 }
 
-describe('Migrations (initial schema, verdicts, stats)', () => {
+/** Undoes every migration, newest first, checking the tables and the migrations table after each. */
+async function expectRevertsOneByOne(
+  dataSource: DataSource,
+  hasTable: (table: string) => Promise<boolean>,
+): Promise<void> {
+  for (let left = MIGRATION_TABLES.length - 1; left >= 0; left--) {
+    await dataSource.undoLastMigration();
+    for (const [index, [, tables]] of MIGRATION_TABLES.entries()) {
+      for (const table of tables) await expect(hasTable(table)).resolves.toBe(index < left);
+    }
+    const executed = await dataSource.query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+    expect(executed.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, left));
+  }
+}
+
+describe('Migrations', () => {
   describe('on SQLite (better-sqlite3)', () => {
     let dataSource: DataSource;
 
@@ -503,31 +523,52 @@ describe('Migrations (initial schema, verdicts, stats)', () => {
       await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
     });
 
-    it('drops the tables of each migration as it is reverted, the last one first', async () => {
-      const executed = async () =>
-        (await dataSource.query<{ name: string }[]>('SELECT "name" FROM "migrations"')).map(
-          (row) => row.name,
-        );
-      const steps: [readonly string[], number][] = [
-        [['movie_genres'], 2],
-        [['verdicts', 'movie_genres'], 1],
-        [TABLES, 0],
-      ];
-      for (const [gone, left] of steps) {
-        await dataSource.undoLastMigration();
-        for (const table of TABLES) {
-          await expect(hasTable(table)).resolves.toBe(!gone.includes(table));
-        }
-        expect(await executed()).toEqual(MIGRATION_NAMES.slice(0, left));
-      }
+    function addInvite(
+      codeHash: string,
+      createdById: number | null,
+      usedById: number | null = null,
+    ) {
+      return dataSource.getRepository(Invite).insert({
+        codeHash,
+        createdById,
+        createdAt: NOW,
+        expiresAt: NOW,
+        usedById,
+        usedAt: usedById === null ? null : NOW,
+      });
+    }
+
+    it('rejects a second invite with the same code hash', async () => {
+      const alice = await insertUser('alice');
+      await addInvite('a'.repeat(64), alice);
+      await expectConstraintViolation(addInvite('a'.repeat(64), null), 'SQLITE_CONSTRAINT_UNIQUE');
     });
 
-    it('applies the last two migrations again cleanly after a revert, with an empty schema diff', async () => {
-      await dataSource.undoLastMigration();
+    it("deletes a removed user's invites, and keeps the invites they used, used by no one", async () => {
+      const alice = await insertUser('alice');
+      const bob = await insertUser('bob');
+      await addInvite('b'.repeat(64), alice, bob);
+      await addInvite('c'.repeat(64), bob);
+      await dataSource.getRepository(User).delete(bob);
+      const invites = await dataSource.getRepository(Invite).find();
+      expect(
+        invites.map(({ codeHash, createdById, usedById, usedAt }) => ({
+          codeHash: codeHash[0],
+          createdById,
+          usedById,
+          used: usedAt !== null,
+        })),
+      ).toEqual([{ codeHash: 'b', createdById: alice, usedById: null, used: true }]);
+    });
+
+    it('reverts the migrations one by one, each dropping exactly the tables it created', async () => {
+      await expectRevertsOneByOne(dataSource, hasTable);
+    });
+
+    it('applies the last migration again cleanly after a revert, with an empty schema diff', async () => {
       await dataSource.undoLastMigration();
       await dataSource.runMigrations();
-      await expect(hasTable('verdicts')).resolves.toBe(true);
-      await expect(hasTable('movie_genres')).resolves.toBe(true);
+      for (const table of TABLES) await expect(hasTable(table)).resolves.toBe(true);
       const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
       expect(upQueries.map((query) => query.query)).toEqual([]);
     });

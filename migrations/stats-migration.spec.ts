@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
-import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
-import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
-import { Stats1796342400000 } from './1796342400000-stats.js';
+import { Stats1796688000000 } from './1796688000000-stats.js';
+import { MIGRATIONS } from './index.js';
+
+/** The migrations before this one. */
+const BEFORE = MIGRATIONS.filter((migration) => migration !== Stats1796688000000);
 
 /** Same server as migrations.postgres.spec.ts; each run works in its own throw-away database. */
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
@@ -22,7 +24,7 @@ const SQLITE: Driver = {
       type: 'better-sqlite3',
       database: ':memory:',
       entities: ENTITIES,
-      migrations: [InitialSchema1764000000000, Verdicts1796256000000],
+      migrations: BEFORE,
     });
     await dataSource.initialize();
     await dataSource.runMigrations();
@@ -39,7 +41,7 @@ const POSTGRES: Driver = {
       type: 'postgres',
       url: `${SERVER_URL}/${name}`,
       entities: ENTITIES,
-      migrations: [InitialSchema1764000000000, Verdicts1796256000000],
+      migrations: BEFORE,
     });
     await dataSource.initialize();
     await dataSource.runMigrations();
@@ -69,7 +71,7 @@ describe.each([
 ])('Stats migration on %s', (driverName, driver) => {
   let dataSource: DataSource;
   let runner: QueryRunner;
-  const migration = new Stats1796342400000();
+  const migration = new Stats1796688000000();
 
   beforeEach(async () => {
     dataSource = await driver.open();

@@ -7,6 +7,9 @@ import { MovieCast } from './movies/entities/movie-cast.entity.js';
 import { MovieCrew } from './movies/entities/movie-crew.entity.js';
 import { MovieGenre } from './movies/entities/movie-genre.entity.js';
 import { Movie } from './movies/entities/movie.entity.js';
+import { ThrottleWindow } from './auth/entities/throttle-window.entity.js';
+import { UpstreamPacing } from './catalog/upstream/upstream-pacing.entity.js';
+import { Invite } from './invites/entities/invite.entity.js';
 import { Person } from './movies/entities/person.entity.js';
 import { User } from './users/entities/user.entity.js';
 import { Verdict } from './verdicts/entities/verdict.entity.js';
@@ -34,4 +37,7 @@ export const ENTITIES = [
   Artist,
   AlbumArtist,
   Verdict,
+  Invite,
+  ThrottleWindow,
+  UpstreamPacing,
 ];

@@ -24,13 +24,7 @@ import { MusicBrainzClient } from '../catalog/musicbrainz/musicbrainz.client.js'
 const releaseKey = (mbid: string) => `mb-release:${mbid}`;
 
 /** Picks name their album by id; the selections listing walks them from the album side. */
-const ALBUM_PICKS: SelectedItemsSource<Album> = {
-  itemEntity: Album,
-  pickEntityName: 'WeekAlbum',
-  pickItemColumn: 'album_id',
-  pickItemProperty: 'albumId',
-  verdictPickColumn: 'week_album_id',
-};
+const ALBUM_PICKS: SelectedItemsSource<Album> = { kind: 'album', itemEntity: Album };
 
 /** Albums as stored: one MusicBrainz lookup stores the album with all its artist credits. */
 @Injectable()

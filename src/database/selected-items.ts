@@ -2,17 +2,28 @@ import { In, type DataSource } from 'typeorm';
 import { addRatings, NO_RATINGS, type RatingTotals } from '../common/dto/rating-summary.dto.js';
 import type { Selection, SelectionsPage } from '../common/dto/selections-page.dto.js';
 
+/**
+ * How each kind of pick is stored. Picks belong to the weeks module and verdicts to the verdicts
+ * module, which both depend on movies and albums, so their entities are named here, not imported.
+ */
+const PICKS = {
+  movie: {
+    pickEntityName: 'WeekMovie',
+    pickItemColumn: 'movie_id',
+    pickItemProperty: 'movieId',
+    verdictPickColumn: 'week_movie_id',
+  },
+  album: {
+    pickEntityName: 'WeekAlbum',
+    pickItemColumn: 'album_id',
+    pickItemProperty: 'albumId',
+    verdictPickColumn: 'week_album_id',
+  },
+} as const;
+
 export interface SelectedItemsSource<T> {
+  kind: keyof typeof PICKS;
   itemEntity: new () => T;
-  /**
-   * The pick entity, by its TypeORM name: picks belong to the weeks module, which depends on movies
-   * and albums, so they are named here rather than imported.
-   */
-  pickEntityName: 'WeekMovie' | 'WeekAlbum';
-  pickItemColumn: 'movie_id' | 'album_id';
-  pickItemProperty: 'movieId' | 'albumId';
-  /** The verdicts' column naming this kind of pick (the `Verdict` entity, also named, not imported). */
-  verdictPickColumn: 'week_movie_id' | 'week_album_id';
 }
 
 interface PickRatingRow {
@@ -36,8 +47,8 @@ export async function selectedItemsPage<T extends { id: number }>(
   page: number,
   pageSize: number,
 ): Promise<SelectionsPage<T>> {
-  const { itemEntity, pickEntityName, pickItemColumn, pickItemProperty, verdictPickColumn } =
-    source;
+  const { itemEntity, kind } = source;
+  const { pickEntityName, pickItemColumn, pickItemProperty, verdictPickColumn } = PICKS[kind];
   const pickTable = dataSource.getMetadata(pickEntityName).tableName;
   const counted = await dataSource
     .createQueryBuilder()

@@ -29,13 +29,7 @@ export interface MovieCredits {
 const movieKey = (tmdbId: number) => `tmdb-movie:${tmdbId}`;
 
 /** Picks name their movie by id; the selections listing walks them from the movie side. */
-const MOVIE_PICKS: SelectedItemsSource<Movie> = {
-  itemEntity: Movie,
-  pickEntityName: 'WeekMovie',
-  pickItemColumn: 'movie_id',
-  pickItemProperty: 'movieId',
-  verdictPickColumn: 'week_movie_id',
-};
+const MOVIE_PICKS: SelectedItemsSource<Movie> = { kind: 'movie', itemEntity: Movie };
 
 /** Movies as stored: read through to TMDB when missing or older than CATALOG_TTL (upstream.md §5). */
 @Injectable()

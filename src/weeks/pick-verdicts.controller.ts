@@ -43,8 +43,8 @@ const DeleteVerdict = (kind: PickKind) =>
 /**
  * Each member's own verdict on a pick (opinions.md §1.2, §1.3). Any member may judge any pick, the
  * picker included, so no OwnershipGuard: the pick is found (weeks' 404s) inside the verdict's
- * transaction. A PUT answers 201 or 200 depending on what it found, so it sends its own reply:
- * Nest would set the route's one status over any other.
+ * transaction. A PUT answers 201 or 200 depending on what it found, so it sets the status itself
+ * (`@Res({ passthrough: true })`: Nest still sends the returned body).
  */
 @ApiTags('verdicts')
 @ApiAuth()
@@ -57,8 +57,8 @@ export class PickVerdictsController {
     @PathParams() { week_id, position }: WeekSlotParams,
     @JsonBody() body: PutVerdictDto,
     @CurrentUser() user: User,
-    @Res() response: Response,
-  ): Promise<void> {
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VerdictDto> {
     return this.put(findPick('movie', week_id, position), user, body, response);
   }
 
@@ -75,8 +75,8 @@ export class PickVerdictsController {
     @PathParams() { week_id, position }: WeekSlotParams,
     @JsonBody() body: PutVerdictDto,
     @CurrentUser() user: User,
-    @Res() response: Response,
-  ): Promise<void> {
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<VerdictDto> {
     return this.put(findPick('album', week_id, position), user, body, response);
   }
 
@@ -93,8 +93,9 @@ export class PickVerdictsController {
     user: User,
     body: PutVerdictDto,
     response: Response,
-  ): Promise<void> {
+  ): Promise<VerdictDto> {
     const { verdict, created } = await this.verdicts.put(pick, user, body);
-    response.status(created ? 201 : 200).json(verdict);
+    response.status(created ? 201 : 200);
+    return verdict;
   }
 }

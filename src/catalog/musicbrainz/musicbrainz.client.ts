@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
+import { Metrics } from '../../metrics/metrics.js';
 import type { AlbumData, AlbumSearchResult } from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
+import { SharedRateLimiter } from '../upstream/shared-rate-limiter.js';
 import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { baseHeaders, withQuery } from '../upstream/upstream-headers.js';
@@ -19,15 +22,22 @@ import { mapRelease, mapSearchReply } from './musicbrainz.mapper.js';
 @Injectable()
 export class MusicBrainzClient {
   private readonly settings: UpstreamConfig;
-  private readonly queue: RateLimiter;
+  private readonly queue: RateLimiter | SharedRateLimiter;
 
   constructor(
     config: ConfigService<Configuration, true>,
     private readonly http: UpstreamHttp,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    dataSource: DataSource,
   ) {
     this.settings = config.get('upstream', { infer: true });
-    this.queue = new RateLimiter('album', this.settings.musicbrainzMinIntervalMs);
+    const interval = this.settings.musicbrainzMinIntervalMs;
+    // One queue per process on SQLite; one for every instance on PostgreSQL (issue #14).
+    this.queue =
+      dataSource.options.type === 'postgres'
+        ? new SharedRateLimiter(dataSource, 'album', 'musicbrainz', interval)
+        : new RateLimiter('album', interval);
   }
 
   async searchReleases(
@@ -53,6 +63,20 @@ export class MusicBrainzClient {
     return mapped;
   }
 
+  /** A start slot from the queue, timed for the metrics; a refusal (429) is counted. */
+  private async waitForSlot(maxWaitMs: number): Promise<void> {
+    const queued = performance.now();
+    try {
+      await this.queue.acquire(maxWaitMs);
+    } catch (error) {
+      if (error instanceof UpstreamError && error.failure === 'busy') {
+        this.metrics.musicbrainzQueueRefused();
+      }
+      throw error;
+    }
+    this.metrics.musicbrainzQueueWait((performance.now() - queued) / 1000);
+  }
+
   private async getJson(
     path: string,
     params: Record<string, string | number>,
@@ -72,7 +96,7 @@ export class MusicBrainzClient {
         http: this.http,
         now,
         deadlineMs: now() + this.settings.musicbrainzMaxWaitMs,
-        waitForSlot: (_attempt, deadlineMs) => this.queue.acquire(deadlineMs - now()),
+        waitForSlot: (_attempt, deadlineMs) => this.waitForSlot(deadlineMs - now()),
         logLabel: url,
       },
     );

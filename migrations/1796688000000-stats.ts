@@ -37,8 +37,8 @@ const CODE_POINT_COLUMNS = [
   { table: 'artists', column: 'name', type: 'text' },
 ] as const;
 
-export class Stats1796342400000 implements MigrationInterface {
-  name = 'Stats1796342400000';
+export class Stats1796688000000 implements MigrationInterface {
+  name = 'Stats1796688000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const postgres = queryRunner.dataSource.driver.options.type === 'postgres';
