@@ -1,11 +1,11 @@
 /**
  * Seeds a SQLite file for the stats benchmark (issue #10): the reads benchmark's history
- * (bench/seed-reads.ts: weeks, movie and album picks, 4 active members and an inactive one), plus
- * what the stats read beside it, inserted with better-sqlite3 in one transaction:
+ * (bench/seed-reads.ts: weeks, movie and album picks, 2 verdicts per pick, 4 active members and a
+ * deactivated one), plus what the stats read beside it, inserted with better-sqlite3 in one
+ * transaction:
  * - 1–3 TMDB genres per movie (`movies.genres` and `movie_genres` alike);
  * - a director per movie (a second one on every seventh), from 2,000 people, and a screenplay credit;
- * - 1–2 artists per album, from 300;
- * - 2 verdicts per pick, by two of the 4 active members in turn, ratings 1–10, a review on a third.
+ * - 1–2 artists per album, from 300.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -13,7 +13,6 @@ import type { SqliteConstructor } from './reference-server.js';
 import { seedReadsDatabase, sqliteDatetime, type SeededReads } from './seed-reads.js';
 
 export interface SeededStats extends SeededReads {
-  verdicts: number;
   /** A year in the middle, with 52 weeks of picks. */
   midYear: number;
 }
@@ -41,7 +40,6 @@ const GENRES = [
 ] as const;
 const PEOPLE = 2000;
 const ARTISTS = 300;
-const ACTIVE_MEMBERS = 4;
 
 function uuid(seed: string): string {
   const hex = createHash('md5').update(seed).digest('hex');
@@ -58,7 +56,6 @@ export async function seedStatsDatabase(
   const db = new Database(file, { fileMustExist: true });
   db.pragma('foreign_keys = ON');
   const at = sqliteDatetime(new Date(Date.UTC(2024, 0, 2)));
-  let verdicts = 0;
 
   db.transaction(() => {
     const setGenres = db.prepare('UPDATE movies SET genres = ? WHERE id = ?');
@@ -107,36 +104,8 @@ export async function seedStatsDatabase(
         if (second !== first) credit.run(id, second, `Band ${second}`, null, 1);
       }
     }
-
-    const addVerdict = db.prepare(
-      `INSERT INTO verdicts (week_movie_id, week_album_id, user_id, rating, review, spoiler,
-         consumed_on, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?)`,
-    );
-    const judge = (column: 'movie' | 'album', pickIds: { id: number }[]) => {
-      for (const { id } of pickIds) {
-        for (const turn of [0, 1]) {
-          const user = 1 + ((id + turn) % ACTIVE_MEMBERS);
-          const rating = 1 + ((id * 7 + turn * 3 + user) % 10);
-          const review =
-            (id + turn) % 3 === 0 ? `Verdict ${id}/${turn}: ${rating} out of 10.` : null;
-          addVerdict.run(
-            column === 'movie' ? id : null,
-            column === 'album' ? id : null,
-            user,
-            rating,
-            review,
-            at,
-            at,
-          );
-          verdicts++;
-        }
-      }
-    };
-    judge('movie', db.prepare('SELECT id FROM week_movies ORDER BY id').all() as { id: number }[]);
-    judge('album', db.prepare('SELECT id FROM week_albums ORDER BY id').all() as { id: number }[]);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return { ...seed, verdicts, midYear: startYear + Math.floor(weeks / 52 / 2) };
+  return { ...seed, midYear: startYear + Math.floor(weeks / 52 / 2) };
 }

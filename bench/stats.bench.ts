@@ -1,6 +1,7 @@
 /**
  * npm run bench:stats — GET /api/stats/overview and /api/stats/by-year/{year} (issue #10) at 100 and
- * at 10,000 weeks, 2 verdicts per pick by 4 members (bench/seed-stats.ts), against the reference
+ * at 10,000 weeks, 2 verdicts per pick, 4 active members and a deactivated one (bench/seed-stats.ts),
+ * against the reference
  * server's week detail (bench/reference-server.ts) measured in the same run.
  *
  * For each size, three child processes on the same SQLite file: the built app with the read cache
@@ -122,7 +123,7 @@ async function checkAnswers(seed: SeededStats, url: string, headers: Record<stri
     `${seed.weeks}, ${seed.verdicts}, 5; ${Math.min(52, seed.weeks)}`,
     overview.totals.weeks === seed.weeks &&
       overview.totals.verdicts === seed.verdicts &&
-      // The 5 users of the reads seed own weeks (one is inactive); 4 of them give verdicts.
+      // The 5 users of the reads seed own weeks and give verdicts (one is deactivated).
       overview.members.length === 5 &&
       year.totals.weeks === Math.min(52, seed.weeks),
   );
@@ -161,7 +162,7 @@ try {
     seeds.push(seed);
     console.log(
       `Seeded ${weeksLabel(weeks)} weeks: ${int(seed.moviePicks)} movie and ${int(seed.albumPicks)} album ` +
-        `picks, ${int(seed.verdicts)} verdicts by 4 members, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `picks, ${int(seed.verdicts)} verdicts by 5 members (one deactivated), in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
   }
 

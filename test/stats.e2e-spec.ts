@@ -429,8 +429,8 @@ describe.each(DRIVERS)(
       };
 
       expect(large).toEqual(small);
-      // 12 aggregate queries (StatsQueries) and the signed-in user's row.
-      expect(small).toEqual({ overview: 13, year: 13 });
+      // 10 aggregate queries (StatsQueries) and the signed-in user's row.
+      expect(small).toEqual({ overview: 11, year: 11 });
     });
   },
 );

@@ -77,6 +77,14 @@ export interface Rankings {
 
 type RankingList = 'top_rated' | 'divisive' | 'consensus' | 'overrated' | 'underrated';
 
+export interface NamedStats {
+  genres: NamedStat<number>[];
+  directors: NamedStat<number>[];
+  artists: NamedStat<string>[];
+}
+
+type NamedList = 'genre' | 'director' | 'artist';
+
 export interface ClubRow extends PickRow {
   voteAverage: number;
 }
@@ -490,47 +498,119 @@ export class StatsQueries {
     }));
   }
 
-  /** Movie picks per genre (a pick counts once per genre) with their ratings, by count then name. */
-  async genres(scope: Scope): Promise<NamedStat<number>[]> {
-    const rows = await this.withRatings(
-      this.picks('movie', scope).innerJoin(MovieGenre, 'g', 'g.movie_id = pick.movie_id'),
-      'movie',
-      scope,
-    )
-      .addSelect('g.genre_id', 'id')
-      // One name per id, should TMDB have renamed a genre between two fetches.
-      .addSelect('MAX(g.name)', 'name')
-      .groupBy('g.genre_id')
-      .orderBy('COUNT(*)', 'DESC')
-      .addOrderBy('MAX(g.name)', 'ASC')
-      .getRawMany<Row>();
-    return rows.map((row) => namedStat(int(row.id), row));
-  }
-
-  /** Stored directors of movie picks: the 10 with most picks, best rated, then by name. */
-  async directors(scope: Scope): Promise<NamedStat<number>[]> {
-    const query = this.picks('movie', scope)
-      .innerJoin(MovieCrew, 'crew', "crew.movie_id = pick.movie_id AND crew.job = 'Director'")
-      .innerJoin(Person, 'person', 'person.id = crew.person_id');
-    const rows = await this.topPeople(this.withRatings(query, 'movie', scope), 'person', 'tmdb_id');
-    return rows.map((row) => namedStat(int(row.id), row));
-  }
-
-  /** Artists credited on album picks (once per pick, however often credited): the 10 with most picks. */
-  async artists(scope: Scope): Promise<NamedStat<string>[]> {
-    const query = this.picks('album', scope)
-      .innerJoin(AlbumArtist, 'credit', 'credit.album_id = pick.album_id')
-      .innerJoin(Artist, 'artist', 'artist.id = credit.artist_id')
-      // An artist credited twice on one album (rare, but MusicBrainz allows it) counts once.
-      .andWhere(
-        `NOT EXISTS (SELECT 1 FROM ${this.table(AlbumArtist)} earlier WHERE earlier.album_id = credit.album_id AND earlier.artist_id = credit.artist_id AND earlier.credit_order < credit.credit_order)`,
-      );
-    const rows = await this.topPeople(
-      this.withRatings(query, 'album', scope),
-      'artist',
-      'musicbrainz_id',
+  /**
+   * Genres (all, by count then name), the top 10 directors and the top 10 artists (by count, best
+   * rated first and unrated last, then name), each with the number of picks and the totals of their
+   * ratings, in one statement over the picks in scope and their ratings, computed once per kind.
+   * A pick counts once per genre, director or artist (an artist credited twice on one album, as
+   * MusicBrainz allows, counts once).
+   */
+  async namedStats(scope: Scope): Promise<NamedStats> {
+    const movies = 'movie_picks';
+    const albums = 'album_picks';
+    /** Picks per key (`perKey` groups the picks `p`), then named, ordered and cut. */
+    const named = (
+      list: NamedList,
+      perKey: Query,
+      name: { join?: (query: Query) => Query; id: string; name: string },
+      limit?: number,
+    ) => {
+      const counted = perKey
+        .addSelect('COUNT(*)', 'count')
+        .addSelect('SUM(p.ratings)', 'ratings')
+        .addSelect('SUM(p.rating_sum)', 'rating_sum');
+      const from = this.query().from(`(${counted.getQuery()})`, 'd');
+      // Genres go by count, then name; people by count, best rated (unrated last), then name.
+      const byRating = list !== 'genre';
+      const unrated = byRating ? 'CASE WHEN d.ratings = 0 THEN 1 ELSE 0 END' : '0';
+      const average = byRating ? ratio('d.rating_sum', 'NULLIF(d.ratings, 0)') : '0';
+      const query = (name.join ? name.join(from) : from)
+        .select([
+          `'${list}' AS list`,
+          `${name.id} AS id`,
+          `${name.name} AS name`,
+          'd.count AS count',
+          'd.ratings AS ratings',
+          'd.rating_sum AS rating_sum',
+          `${unrated} AS sort_unrated`,
+          `CAST(${average} AS DOUBLE PRECISION) AS sort_average`,
+        ])
+        .orderBy('d.count', 'DESC');
+      if (byRating) query.addOrderBy(unrated, 'ASC').addOrderBy(average, 'DESC');
+      query.addOrderBy(name.name, 'ASC').addOrderBy(name.id, 'ASC');
+      return limit === undefined ? query : query.limit(limit);
+    };
+    const genres = named(
+      'genre',
+      this.query()
+        .from(movies, 'p')
+        .innerJoin(MovieGenre, 'g', 'g.movie_id = p.item_id')
+        .select('g.genre_id', 'genre_id')
+        // One name per id, should TMDB have renamed a genre between two fetches.
+        .addSelect('MAX(g.name)', 'name')
+        .groupBy('g.genre_id'),
+      { id: 'CAST(d.genre_id AS TEXT)', name: 'd.name' },
     );
-    return rows.map((row) => namedStat(String(row.id), row));
+    // CROSS JOIN, with its condition in WHERE, is an inner join on both drivers; SQLite alone also
+    // reads it as "the picks first". Otherwise it scans every director credit in person order (to
+    // skip a sort) and looks each one up among the picks: 10× the work for a year.
+    const directed =
+      `SELECT p.ratings, p.rating_sum, crew.person_id FROM ${movies} p CROSS JOIN ${this.table(MovieCrew)} crew ` +
+      `WHERE crew.movie_id = p.item_id AND crew.job = 'Director'`;
+    const directors = named(
+      'director',
+      this.query()
+        .from(`(${directed})`, 'p')
+        .select('p.person_id', 'person_id')
+        .groupBy('p.person_id'),
+      {
+        join: (query) => query.innerJoin(Person, 'person', 'person.id = d.person_id'),
+        id: 'CAST(person.tmdb_id AS TEXT)',
+        name: 'person.name',
+      },
+      TOP_PEOPLE,
+    );
+    const artists = named(
+      'artist',
+      this.query()
+        .from(albums, 'p')
+        .innerJoin(AlbumArtist, 'credit', 'credit.album_id = p.item_id')
+        .select('credit.artist_id', 'artist_id')
+        .where(
+          `NOT EXISTS (SELECT 1 FROM ${this.table(AlbumArtist)} earlier WHERE earlier.album_id = credit.album_id AND earlier.artist_id = credit.artist_id AND earlier.credit_order < credit.credit_order)`,
+        )
+        .groupBy('credit.artist_id'),
+      {
+        join: (query) => query.innerJoin(Artist, 'artist', 'artist.id = d.artist_id'),
+        id: 'artist.musicbrainz_id',
+        name: 'artist.name',
+      },
+      TOP_PEOPLE,
+    );
+    const union = [genres, directors, artists]
+      .map((list, index) => `SELECT * FROM (${list.getQuery()}) named_${index}`)
+      .join(' UNION ALL ');
+    const rows = await this.withMaterialized(
+      [
+        [movies, this.picksWithRatings('movie', scope)],
+        [albums, this.picksWithRatings('album', scope)],
+      ],
+      this.query()
+        .from(`(${union})`, 'r')
+        .select('r.*')
+        .orderBy('r.list')
+        .addOrderBy('r.count', 'DESC')
+        .addOrderBy('r.sort_unrated', 'ASC')
+        .addOrderBy('r.sort_average', 'DESC')
+        .addOrderBy('r.name', 'ASC')
+        .addOrderBy('r.id', 'ASC'),
+    );
+    const list = (name: NamedList) => rows.filter((row) => row.list === name);
+    return {
+      genres: list('genre').map((row) => namedStat(int(row.id), row)),
+      directors: list('director').map((row) => namedStat(int(row.id), row)),
+      artists: list('artist').map((row) => namedStat(String(row.id), row)),
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -619,6 +699,21 @@ export class StatsQueries {
   }
 
   /**
+   * Every pick of one kind in scope, as `item_id`, with the totals of its ratings (0 without any):
+   * read per pick from the verdicts index.
+   */
+  private picksWithRatings(kind: Kind, scope: Scope): { sql: string; parameters: Row } {
+    const rated = (aggregate: string) =>
+      `COALESCE((SELECT ${aggregate} FROM ${this.table(Verdict)} r WHERE r.${KINDS[kind].verdictColumn} = pick.id), 0)`;
+    const query = this.picks(kind, scope).select([
+      `pick.${KINDS[kind].itemColumn} AS item_id`,
+      `${rated('COUNT(r.rating)')} AS ratings`,
+      `${rated('SUM(r.rating)')} AS rating_sum`,
+    ]);
+    return { sql: query.getQuery(), parameters: query.getParameters() };
+  }
+
+  /**
    * Runs `query` with the common table expressions `ctes`, each computed once however often the
    * query reads it (MATERIALIZED: SQLite ≥ 3.35 and PostgreSQL ≥ 12 both take the hint; TypeORM only
    * writes it for PostgreSQL, and SQLite would otherwise compute one again for some of its reads).
@@ -660,35 +755,6 @@ export class StatsQueries {
       .addSelect('COALESCE(m.title, a.title)', 'title')
       .addSelect('picker.username', 'picker_username')
       .setParameters(ranked.getParameters());
-  }
-
-  /** Adds the number of picks (`pick` rows) and the totals of their ratings, as `t`. */
-  private withRatings(query: Query, kind: Kind, scope: Scope): Query {
-    const totals = this.pickTotals(kind, scope);
-    return query
-      .leftJoin(`(${totals.getQuery()})`, 't', 't.pick_id = pick.id')
-      .select('COUNT(*)', 'count')
-      .addSelect('COALESCE(SUM(t.ratings), 0)', 'ratings')
-      .addSelect('COALESCE(SUM(t.rating_sum), 0)', 'rating_sum')
-      .addSelect('COALESCE(SUM(t.rating_squares), 0)', 'rating_squares')
-      .setParameters(totals.getParameters());
-  }
-
-  /** The 10 people (directors, artists) with most picks, best rated first (unrated last), then by name. */
-  private topPeople(query: Query, alias: string, idColumn: string): Promise<Row[]> {
-    return query
-      .addSelect(`${alias}.${idColumn}`, 'id')
-      .addSelect(`${alias}.name`, 'name')
-      .groupBy(`${alias}.id`)
-      .addGroupBy(`${alias}.${idColumn}`)
-      .addGroupBy(`${alias}.name`)
-      .orderBy('COUNT(*)', 'DESC')
-      .addOrderBy('CASE WHEN COALESCE(SUM(t.ratings), 0) = 0 THEN 1 ELSE 0 END', 'ASC')
-      .addOrderBy(ratio('SUM(t.rating_sum)', 'NULLIF(SUM(t.ratings), 0)'), 'DESC')
-      .addOrderBy(`${alias}.name`, 'ASC')
-      .addOrderBy(`${alias}.${idColumn}`, 'ASC')
-      .limit(TOP_PEOPLE)
-      .getRawMany<Row>();
   }
 
   private table(entity: new () => object): string {

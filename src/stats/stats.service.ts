@@ -37,33 +37,19 @@ export class StatsService {
 
   private async stats(scope: Scope): Promise<StatsDto> {
     const q = this.queries;
-    const [
-      weeks,
-      movies,
-      albums,
-      ratings,
-      picked,
-      members,
-      wrongest,
-      rankings,
-      taste,
-      genres,
-      directors,
-      artists,
-    ] = await Promise.all([
-      q.weeks(scope),
-      q.picked('movie', scope),
-      q.picked('album', scope),
-      q.ratings(scope),
-      q.pickedWeeks(scope),
-      q.members(scope),
-      q.wrongestOpinions(scope),
-      q.rankings(scope),
-      q.taste(scope),
-      q.genres(scope),
-      q.directors(scope),
-      q.artists(scope),
-    ]);
+    const [weeks, movies, albums, ratings, picked, members, wrongest, rankings, taste, named] =
+      await Promise.all([
+        q.weeks(scope),
+        q.picked('movie', scope),
+        q.picked('album', scope),
+        q.ratings(scope),
+        q.pickedWeeks(scope),
+        q.members(scope),
+        q.wrongestOpinions(scope),
+        q.rankings(scope),
+        q.taste(scope),
+        q.namedStats(scope),
+      ]);
     const now = isoWeekOf(this.clock.now());
     const streaks = streaksOf(picked, scope.year === null || scope.year === now.year ? now : null);
     return {
@@ -100,9 +86,9 @@ export class StatsService {
         movies: movies.decades.map(toDecadeCount),
         albums: albums.decades.map(toDecadeCount),
       },
-      genres: genres.map(toGenreStat),
-      top_directors: directors.map(toDirectorStat),
-      top_artists: artists.map(toArtistStat),
+      genres: named.genres.map(toGenreStat),
+      top_directors: named.directors.map(toDirectorStat),
+      top_artists: named.artists.map(toArtistStat),
       top_rated: rankings.topRated.map(toPickStat),
       divisive: rankings.divisive.map(toPickStat),
       consensus: rankings.consensus.map(toPickStat),
