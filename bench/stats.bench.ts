@@ -1,8 +1,7 @@
 /**
  * npm run bench:stats — GET /api/stats/overview and /api/stats/by-year/{year} (issue #10) at 100 and
  * at 10,000 weeks, 2 verdicts per pick, 4 active members and a deactivated one (bench/seed-stats.ts),
- * against the reference
- * server's week detail (bench/reference-server.ts) measured in the same run.
+ * against the reference server's week detail (bench/reference-server.ts) measured in the same run.
  *
  * For each size, three child processes on the same SQLite file: the built app with the read cache
  * off (READ_CACHE_TTL=0), the built app with its default read cache, and the reference server.

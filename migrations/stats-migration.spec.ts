@@ -134,13 +134,14 @@ describe.each([
   const verdictIndexes = async () =>
     (await runner.getTable('verdicts'))!.indices.map((index) => index.name).sort();
 
-  it('indexes verdicts by pick, member and rating, and is undone without a trace', async () => {
+  it('indexes verdicts by pick, member and rating and by member and rating, and is undone without a trace', async () => {
     const before = await verdictIndexes();
     const id = await insertMovie(27205, [{ id: 28, name: 'Action' }]);
     await migration.up(runner);
     expect(await verdictIndexes()).toEqual(
       [
         ...before,
+        'IDX_verdicts_user_id_rating',
         'IDX_verdicts_week_album_id_user_id_rating',
         'IDX_verdicts_week_movie_id_user_id_rating',
       ].sort(),
