@@ -153,7 +153,7 @@ describe('Admin commands', () => {
         expect(err[0]).toMatch(/^error: usage: npm run users -- list \| activate <username>/);
       }
       expect((await runCommand(['nonsense'], env())).err).toEqual([
-        'error: unknown command "nonsense"; one of users, backup',
+        'error: unknown command "nonsense"; one of users, backup, export, import',
       ]);
     });
 

@@ -3,7 +3,9 @@ import { BackupModule } from '../backup/backup.module.js';
 import { CacheModule } from '../cache/cache.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { ExportModule } from '../export/export.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { VerdictsModule } from '../verdicts/verdicts.module.js';
 import { WeeksModule } from '../weeks/weeks.module.js';
 
 /**
@@ -11,7 +13,16 @@ import { WeeksModule } from '../weeks/weeks.module.js';
  * nothing that listens or runs on a schedule.
  */
 @Module({
-  imports: [CommonModule, CacheModule, DatabaseModule, UsersModule, WeeksModule, BackupModule],
+  imports: [
+    CommonModule,
+    CacheModule,
+    DatabaseModule,
+    UsersModule,
+    WeeksModule,
+    VerdictsModule,
+    BackupModule,
+    ExportModule,
+  ],
 })
 export class CliModule {
   static forRoot(config: DynamicModule): DynamicModule {

@@ -1,5 +1,6 @@
 import { ApiError } from '../common/api-error.js';
 import { UserAdminService } from '../users/user-admin.service.js';
+import { VerdictsService } from '../verdicts/verdicts.service.js';
 import { WeeksService } from '../weeks/weeks.service.js';
 import { CommandError, type Command, type CommandIo } from './command.js';
 
@@ -18,7 +19,7 @@ export const usersCommand: Command = async (app, [action, ...args], io) => {
     switch (action) {
       case 'list':
         expect(0);
-        return await list(admin, app.get(WeeksService), io);
+        return await list(admin, app.get(WeeksService), app.get(VerdictsService), io);
       case 'activate':
       case 'deactivate': {
         const [username] = expect(1);
@@ -48,10 +49,20 @@ export const usersCommand: Command = async (app, [action, ...args], io) => {
   }
 };
 
-async function list(admin: UserAdminService, weeks: WeeksService, io: CommandIo): Promise<void> {
-  const [users, owned] = await Promise.all([admin.list(), weeks.ownedCounts()]);
+/** Users know nothing of weeks and verdicts; the command puts the counts beside them. */
+async function list(
+  admin: UserAdminService,
+  weeks: WeeksService,
+  verdicts: VerdictsService,
+  io: CommandIo,
+): Promise<void> {
+  const [users, owned, given] = await Promise.all([
+    admin.list(),
+    weeks.ownedCounts(),
+    verdicts.givenCounts(),
+  ]);
   const rows = [
-    ['id', 'username', 'email', 'active', 'created', 'weeks'],
+    ['id', 'username', 'email', 'active', 'created', 'weeks', 'verdicts'],
     ...users.map((user) => [
       String(user.id),
       user.username,
@@ -59,6 +70,7 @@ async function list(admin: UserAdminService, weeks: WeeksService, io: CommandIo)
       user.isActive ? 'yes' : 'no',
       user.createdAt.toISOString(),
       String(owned.get(user.id) ?? 0),
+      String(given.get(user.id) ?? 0),
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));

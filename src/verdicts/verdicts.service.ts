@@ -156,6 +156,17 @@ export class VerdictsService {
     return { movie: byPick('movie'), album: byPick('album') };
   }
 
+  /** user id → the number of verdicts they gave, for users who gave any: one query. */
+  async givenCounts(): Promise<Map<number, number>> {
+    const rows = await this.verdicts
+      .createQueryBuilder('verdict')
+      .select('verdict.user_id', 'user_id')
+      .addSelect('COUNT(*)', 'verdicts')
+      .groupBy('verdict.user_id')
+      .getRawMany<{ user_id: number; verdicts: number | string }>();
+    return new Map(rows.map((row) => [Number(row.user_id), Number(row.verdicts)]));
+  }
+
   /** How many verdicts on these picks are not the picker's: what blocks deleting them (§1.5). */
   countByOthers(manager: EntityManager, scope: PickScope, pickerId: number): Promise<number> {
     return manager

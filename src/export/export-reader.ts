@@ -1,0 +1,253 @@
+import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { AlbumArtist } from '../albums/entities/album-artist.entity.js';
+import { Album } from '../albums/entities/album.entity.js';
+import { MovieCast } from '../movies/entities/movie-cast.entity.js';
+import { MovieCrew } from '../movies/entities/movie-crew.entity.js';
+import { Movie } from '../movies/entities/movie.entity.js';
+import type { MovieCredits } from '../movies/movies.service.js';
+import { User } from '../users/entities/user.entity.js';
+import { Verdict } from '../verdicts/entities/verdict.entity.js';
+import { WeekAlbum } from '../weeks/entities/week-album.entity.js';
+import { WeekMovie } from '../weeks/entities/week-movie.entity.js';
+import { Week } from '../weeks/entities/week.entity.js';
+
+/**
+ * Rows per batch. Each batch is a fixed number of queries (at most four), and only one batch is
+ * held at a time, so an export's memory does not grow with the data.
+ */
+export const EXPORT_BATCH = 250;
+
+/** One batch of weeks (by year, week_number), with their picks and every verdict on them. */
+export interface WeekBatch {
+  /** With `owner` (id and username) when claimed. */
+  weeks: Week[];
+  /** By week id, in position order, each with its `movie` (`album`). */
+  movies: Map<number, WeekMovie[]>;
+  albums: Map<number, WeekAlbum[]>;
+  /** By pick id, ordered by created_at then username, each with its `user` (id and username). */
+  movieVerdicts: Map<number, Verdict[]>;
+  albumVerdicts: Map<number, Verdict[]>;
+}
+
+export interface MovieEntry {
+  movie: Movie;
+  /** Null until the credits were first fetched. */
+  credits: MovieCredits | null;
+}
+
+export interface AlbumEntry {
+  album: Album;
+  credits: AlbumArtist[];
+}
+
+/**
+ * Reads what an export holds in keyset-paged batches: each batch starts after the last row of the
+ * one before (an index range, never an OFFSET), in the export's order (portability.md §1.1).
+ */
+export class ExportReader {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Every user, by id. */
+  users(): AsyncGenerator<User[]> {
+    return keyset<User>((after) =>
+      this.manager
+        .createQueryBuilder(User, 'user')
+        .where(after ? 'user.id > :id' : '1 = 1', { id: after?.id })
+        .orderBy('user.id', 'ASC')
+        .limit(EXPORT_BATCH)
+        .getMany(),
+    );
+  }
+
+  /** Every week with its picks and verdicts: four queries a batch. */
+  async *weeks(): AsyncGenerator<WeekBatch> {
+    const batches = keyset<Week>((after) =>
+      this.manager
+        .createQueryBuilder(Week, 'week')
+        .leftJoin('week.owner', 'owner')
+        .addSelect(['owner.id', 'owner.username'])
+        .where(
+          after
+            ? '(week.year > :year OR (week.year = :year AND week.week_number > :weekNumber))'
+            : '1 = 1',
+          { year: after?.year, weekNumber: after?.weekNumber },
+        )
+        .orderBy('week.year', 'ASC')
+        .addOrderBy('week.week_number', 'ASC')
+        .limit(EXPORT_BATCH)
+        .getMany(),
+    );
+    for await (const weeks of batches) {
+      const weekIds = weeks.map((week) => week.id);
+      const order = { weekId: 'ASC', position: 'ASC' } as const;
+      const movies = await this.manager.find(WeekMovie, {
+        where: { weekId: In(weekIds) },
+        relations: { movie: true },
+        order,
+      });
+      const albums = await this.manager.find(WeekAlbum, {
+        where: { weekId: In(weekIds) },
+        relations: { album: true },
+        order,
+      });
+      const verdicts = await this.verdictsOn(
+        movies.map((pick) => pick.id),
+        albums.map((pick) => pick.id),
+      );
+      yield {
+        weeks,
+        movies: groupBy(movies, (pick) => pick.weekId),
+        albums: groupBy(albums, (pick) => pick.weekId),
+        movieVerdicts: groupBy(
+          verdicts.filter((verdict) => verdict.weekMovieId !== null),
+          (verdict) => verdict.weekMovieId!,
+        ),
+        albumVerdicts: groupBy(
+          verdicts.filter((verdict) => verdict.weekAlbumId !== null),
+          (verdict) => verdict.weekAlbumId!,
+        ),
+      };
+    }
+  }
+
+  /** Every picked movie, by TMDB id, with its stored credits: three queries a batch. */
+  async *movies(): AsyncGenerator<MovieEntry[]> {
+    const picks = this.manager.getRepository(WeekMovie).metadata.tableName;
+    const batches = keyset<Movie>((after) =>
+      this.manager
+        .createQueryBuilder(Movie, 'movie')
+        .where(`EXISTS (SELECT 1 FROM ${picks} pick WHERE pick.movie_id = movie.id)`)
+        .andWhere(after ? 'movie.tmdb_id > :tmdbId' : '1 = 1', { tmdbId: after?.tmdbId })
+        .orderBy('movie.tmdb_id', 'ASC')
+        .limit(EXPORT_BATCH)
+        .getMany(),
+    );
+    for await (const movies of batches) {
+      const movieId = In(movies.map((movie) => movie.id));
+      const cast = groupBy(
+        await this.manager.find(MovieCast, {
+          where: { movieId },
+          relations: { person: true },
+          order: { movieId: 'ASC', billingOrder: 'ASC', listIndex: 'ASC' },
+        }),
+        (entry) => entry.movieId,
+      );
+      const crew = groupBy(
+        await this.manager.find(MovieCrew, {
+          where: { movieId },
+          relations: { person: true },
+          order: { movieId: 'ASC', listIndex: 'ASC' },
+        }),
+        (entry) => entry.movieId,
+      );
+      yield movies.map((movie) => ({
+        movie,
+        credits: movie.creditsCachedAt
+          ? { cast: cast.get(movie.id) ?? [], crew: crew.get(movie.id) ?? [] }
+          : null,
+      }));
+    }
+  }
+
+  /** Every picked album, by MusicBrainz id, with its artist credit: two queries a batch. */
+  async *albums(): AsyncGenerator<AlbumEntry[]> {
+    const picks = this.manager.getRepository(WeekAlbum).metadata.tableName;
+    const batches = keyset<Album>((after) =>
+      this.manager
+        .createQueryBuilder(Album, 'album')
+        .where(`EXISTS (SELECT 1 FROM ${picks} pick WHERE pick.album_id = album.id)`)
+        .andWhere(after ? 'album.musicbrainz_id > :mbid' : '1 = 1', {
+          mbid: after?.musicbrainzId,
+        })
+        .orderBy('album.musicbrainz_id', 'ASC')
+        .limit(EXPORT_BATCH)
+        .getMany(),
+    );
+    for await (const albums of batches) {
+      const credits = groupBy(
+        await this.manager.find(AlbumArtist, {
+          where: { albumId: In(albums.map((album) => album.id)) },
+          relations: { artist: true },
+          order: { albumId: 'ASC', creditOrder: 'ASC' },
+        }),
+        (credit) => credit.albumId,
+      );
+      yield albums.map((album) => ({ album, credits: credits.get(album.id) ?? [] }));
+    }
+  }
+
+  /**
+   * A member's movie verdicts in diary order (week year desc, week_number desc, position), each
+   * with its pick, the pick's week and movie: one query a batch.
+   */
+  movieVerdictsOf(userId: number): AsyncGenerator<Verdict[]> {
+    return keyset<Verdict>((after) => {
+      const query = this.manager
+        .createQueryBuilder(Verdict, 'verdict')
+        .innerJoinAndSelect('verdict.weekMovie', 'pick')
+        .innerJoinAndSelect('pick.week', 'week')
+        .innerJoinAndSelect('pick.movie', 'movie')
+        .where('verdict.user_id = :userId', { userId });
+      if (after) afterInDiary(query, after);
+      return query
+        .orderBy('week.year', 'DESC')
+        .addOrderBy('week.week_number', 'DESC')
+        .addOrderBy('pick.position', 'ASC')
+        .limit(EXPORT_BATCH)
+        .getMany();
+    });
+  }
+
+  private async verdictsOn(moviePickIds: number[], albumPickIds: number[]): Promise<Verdict[]> {
+    if (moviePickIds.length === 0 && albumPickIds.length === 0) return [];
+    const verdicts = await this.manager
+      .createQueryBuilder(Verdict, 'verdict')
+      .innerJoin('verdict.user', 'user')
+      .addSelect(['user.id', 'user.username'])
+      .where(
+        new Brackets((where) => {
+          if (moviePickIds.length > 0)
+            where.orWhere('verdict.week_movie_id IN (:...moviePickIds)', { moviePickIds });
+          if (albumPickIds.length > 0)
+            where.orWhere('verdict.week_album_id IN (:...albumPickIds)', { albumPickIds });
+        }),
+      )
+      .getMany();
+    // Sorted here, not in SQL: usernames compare by code point on both databases alike.
+    return verdicts.sort(
+      (a, b) =>
+        a.createdAt.getTime() - b.createdAt.getTime() ||
+        (a.user!.username < b.user!.username ? -1 : a.user!.username > b.user!.username ? 1 : 0),
+    );
+  }
+}
+
+function afterInDiary(query: SelectQueryBuilder<Verdict>, after: Verdict): void {
+  const pick = after.weekMovie!;
+  query.andWhere(
+    '(week.year < :year OR (week.year = :year AND (week.week_number < :weekNumber OR ' +
+      '(week.week_number = :weekNumber AND pick.position > :position))))',
+    { year: pick.week!.year, weekNumber: pick.week!.weekNumber, position: pick.position },
+  );
+}
+
+/** Batches of `read(last row of the previous batch)` until one comes back short. */
+async function* keyset<T>(read: (after: T | undefined) => Promise<T[]>): AsyncGenerator<T[]> {
+  let after: T | undefined;
+  for (;;) {
+    const batch = await read(after);
+    if (batch.length > 0) yield batch;
+    if (batch.length < EXPORT_BATCH) return;
+    after = batch[batch.length - 1];
+  }
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
