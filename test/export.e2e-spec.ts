@@ -175,7 +175,7 @@ describe('Exports: GET /api/export.json, /api/export/picks.csv, /api/export/lett
         const details = await request(t.server)
           .get(`/api/movies/${movie.tmdb_id as number}`)
           .set(history.bob.auth);
-        const { cached: _, ...shown } = details.body;
+        const shown = { ...details.body, cached: undefined };
         const stored = history.movies.find((m) => m.tmdbId === movie.tmdb_id)!;
         expect(movie).toEqual({
           ...shown,
@@ -198,7 +198,7 @@ describe('Exports: GET /api/export.json, /api/export/picks.csv, /api/export/lett
         const albumCredits = await request(t.server)
           .get(`/api/albums/${mbid}/credits?limit=50`)
           .set(history.bob.auth);
-        const { cached: _, ...shown } = details.body;
+        const shown = { ...details.body, cached: undefined };
         expect(album).toEqual({
           ...shown,
           cached_at: expect.any(String),

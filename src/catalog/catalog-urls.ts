@@ -62,7 +62,10 @@ export class CatalogUrls {
   ): CoverArtSource | undefined {
     if (url === null) return 'none';
     if (url.endsWith(`/release/${album.musicbrainzId}/front`)) return 'release';
-    if (album.releaseGroupId !== null && url.endsWith(`/release-group/${album.releaseGroupId}/front`))
+    if (
+      album.releaseGroupId !== null &&
+      url.endsWith(`/release-group/${album.releaseGroupId}/front`)
+    )
       return 'release-group';
     return undefined;
   }

@@ -175,22 +175,27 @@ export class ExportService {
 
   /** The API's MovieDetails and credits, so the export's catalog matches what the API shows. */
   private toExportMovie({ movie, credits }: MovieEntry): ExportMovie {
-    const { cached: _, ...details } = toMovieDetails(movie, true, this.urls);
     return {
-      ...details,
+      ...withoutCached(toMovieDetails(movie, true, this.urls)),
       cached_at: movie.cachedAt.toISOString(),
       credits: credits ? toMovieCredits(credits, this.urls) : null,
     };
   }
 
   private toExportAlbum({ album, credits }: AlbumEntry): ExportAlbum {
-    const { cached: _, ...details } = toAlbumDetails(album, true, this.urls);
     return {
-      ...details,
+      ...withoutCached(toAlbumDetails(album, true, this.urls)),
       cached_at: album.cachedAt.toISOString(),
       credits: toAlbumCredits(credits).artists,
     };
   }
+}
+
+/** An export is not a reply: whether this request fetched upstream means nothing in it. */
+function withoutCached<T extends { cached: boolean }>(details: T): Omit<T, 'cached'> {
+  const copy: Partial<T> = { ...details };
+  delete copy.cached;
+  return copy as Omit<T, 'cached'>;
 }
 
 /** The items of each batch as JSON array elements, one a line; one chunk a batch. */

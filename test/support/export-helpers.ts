@@ -212,6 +212,5 @@ async function seedCredits(dataSource: DataSource, movie: Movie, album: Album, a
 
 /** A JSON export without its `exported_at`, the one part that differs between two exports. */
 export function withoutExportedAt(text: string): unknown {
-  const { exported_at: _, ...rest } = JSON.parse(text) as Record<string, unknown>;
-  return rest;
+  return { ...(JSON.parse(text) as Record<string, unknown>), exported_at: undefined };
 }
