@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Brackets, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AlbumArtist } from '../albums/entities/album-artist.entity.js';
 import { Album } from '../albums/entities/album.entity.js';
@@ -67,8 +68,9 @@ export class ExportReader {
         .leftJoin('week.owner', 'owner')
         .addSelect(['owner.id', 'owner.username'])
         .where(
+          // `year >= :year` first, so the (year, week_number) index gives the range.
           after
-            ? '(week.year > :year OR (week.year = :year AND week.week_number > :weekNumber))'
+            ? 'week.year >= :year AND (week.year > :year OR week.week_number > :weekNumber)'
             : '1 = 1',
           { year: after?.year, weekNumber: after?.weekNumber },
         )
@@ -79,17 +81,18 @@ export class ExportReader {
     );
     for await (const weeks of batches) {
       const weekIds = weeks.map((week) => week.id);
-      const order = { weekId: 'ASC', position: 'ASC' } as const;
-      const movies = await this.manager.find(WeekMovie, {
-        where: { weekId: In(weekIds) },
-        relations: { movie: true },
-        order,
-      });
-      const albums = await this.manager.find(WeekAlbum, {
-        where: { weekId: In(weekIds) },
-        relations: { album: true },
-        order,
-      });
+      // Only what the exports show of the item: the rest would be read and mapped for nothing.
+      const movies = await this.picksOf(WeekMovie, weekIds, 'movie', [
+        'tmdbId',
+        'title',
+        'releaseDate',
+      ]);
+      const albums = await this.picksOf(WeekAlbum, weekIds, 'album', [
+        'musicbrainzId',
+        'title',
+        'artist',
+        'releaseDate',
+      ]);
       const verdicts = await this.verdictsOn(
         movies.map((pick) => pick.id),
         albums.map((pick) => pick.id),
@@ -198,6 +201,22 @@ export class ExportReader {
     });
   }
 
+  private picksOf<P extends WeekMovie | WeekAlbum>(
+    entity: new () => P,
+    weekIds: number[],
+    item: 'movie' | 'album',
+    columns: string[],
+  ): Promise<P[]> {
+    return this.manager
+      .createQueryBuilder(entity, 'pick')
+      .innerJoin(`pick.${item}`, item)
+      .addSelect([`${item}.id`, ...columns.map((column) => `${item}.${column}`)])
+      .where('pick.week_id IN (:...weekIds)', { weekIds })
+      .orderBy('pick.week_id', 'ASC')
+      .addOrderBy('pick.position', 'ASC')
+      .getMany();
+  }
+
   private async verdictsOn(moviePickIds: number[], albumPickIds: number[]): Promise<Verdict[]> {
     if (moviePickIds.length === 0 && albumPickIds.length === 0) return [];
     const verdicts = await this.manager
@@ -231,10 +250,15 @@ function afterInDiary(query: SelectQueryBuilder<Verdict>, after: Verdict): void 
   );
 }
 
-/** Batches of `read(last row of the previous batch)` until one comes back short. */
+/**
+ * Batches of `read(last row of the previous batch)` until one comes back short. Each read waits for
+ * the event loop's next turn first: SQLite reads are synchronous, so without it what was already
+ * written would not leave the socket (nor other requests be served) until many batches later.
+ */
 async function* keyset<T>(read: (after: T | undefined) => Promise<T[]>): AsyncGenerator<T[]> {
   let after: T | undefined;
   for (;;) {
+    await nextTurn();
     const batch = await read(after);
     if (batch.length > 0) yield batch;
     if (batch.length < EXPORT_BATCH) return;
