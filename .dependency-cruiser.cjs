@@ -5,7 +5,7 @@
  * Type-only imports count too: a type dependency is still a dependency.
  */
 const FEATURES =
-  'auth|users|weeks|movies|albums|catalog|health|backup|verdicts|stats|export|recommendations|cli';
+  'auth|users|invites|weeks|movies|albums|catalog|health|backup|verdicts|stats|export|recommendations|cli';
 const below = (folder, forbidden) => ({
   name: `${folder}-imports-downward-only`,
   comment: `${folder}/ may not import ${forbidden.replaceAll('|', ', ')}`,
@@ -39,8 +39,15 @@ module.exports = {
     below('catalog', 'auth|users|weeks|movies|albums|health|verdicts|stats|export|recommendations'),
     below('movies', 'auth|users|weeks|albums|health|verdicts|stats|export|recommendations'),
     below('albums', 'auth|users|weeks|movies|health|verdicts|stats|export|recommendations'),
-    below('users', 'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
+    below(
+      'users',
+      'auth|invites|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations',
+    ),
     below('auth', 'weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
+    below(
+      'invites',
+      'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations',
+    ),
     below('weeks', 'auth|health|stats|export|recommendations'),
     below('verdicts', 'auth|weeks|health|stats|export|recommendations'),
     below('export', 'auth|health|stats|recommendations'),

@@ -17,24 +17,31 @@ import { MIGRATIONS } from './index.js';
  */
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
 
-const TABLES = [
-  'users',
-  'refresh_tokens',
-  'weeks',
-  'movies',
-  'people',
-  'movie_cast',
-  'movie_crew',
-  'albums',
-  'album_aliases',
-  'artists',
-  'album_artists',
-  'week_movies',
-  'week_albums',
-  'verdicts',
+/** The tables each migration creates, oldest first: reverting one drops exactly its own. */
+const MIGRATION_TABLES: [name: string, tables: string[]][] = [
+  [
+    'InitialSchema1764000000000',
+    [
+      'users',
+      'refresh_tokens',
+      'weeks',
+      'movies',
+      'people',
+      'movie_cast',
+      'movie_crew',
+      'albums',
+      'album_aliases',
+      'artists',
+      'album_artists',
+      'week_movies',
+      'week_albums',
+    ],
+  ],
+  ['Verdicts1796256000000', ['verdicts']],
+  ['Invites1796515200000', ['invites']],
 ];
-
-const MIGRATION_NAMES = ['InitialSchema1764000000000', 'Verdicts1796256000000'];
+const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
+const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
 
@@ -63,7 +70,7 @@ async function expectConstraintViolation(
   });
 }
 
-describe('Migrations (initial schema, verdicts)', () => {
+describe('Migrations', () => {
   describe('on PostgreSQL', () => {
     const databaseName = `wo_migrations_${randomBytes(6).toString('hex')}`;
     let admin: DataSource | undefined;
@@ -549,23 +556,16 @@ describe('Migrations (initial schema, verdicts)', () => {
       await expect(db().getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
     });
 
-    // The last three tests run in order on the shared database: revert, then apply again.
-    it('drops only the verdicts table when the last migration is reverted', async () => {
-      await db().undoLastMigration();
-      await expect(hasTable('verdicts')).resolves.toBe(false);
-      for (const table of TABLES.filter((name) => name !== 'verdicts')) {
-        await expect(hasTable(table)).resolves.toBe(true);
+    // The last two tests run in order on the shared database: revert, then apply again.
+    it('reverts the migrations one by one, each dropping exactly the tables it created', async () => {
+      for (let left = MIGRATION_TABLES.length - 1; left >= 0; left--) {
+        await db().undoLastMigration();
+        for (const [index, [, tables]] of MIGRATION_TABLES.entries()) {
+          for (const table of tables) await expect(hasTable(table)).resolves.toBe(index < left);
+        }
+        const executed = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+        expect(executed.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, left));
       }
-      const remaining = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
-      expect(remaining.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, 1));
-    });
-
-    it('drops every table when the first migration is reverted too', async () => {
-      await db().undoLastMigration();
-      for (const table of TABLES) {
-        await expect(hasTable(table)).resolves.toBe(false);
-      }
-      await expect(db().query('SELECT * FROM "migrations"')).resolves.toEqual([]);
     });
 
     it('applies again cleanly after a revert, with an empty schema diff', async () => {

@@ -10,24 +10,31 @@ import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
 import { MIGRATIONS } from './index.js';
 
-const TABLES = [
-  'users',
-  'refresh_tokens',
-  'weeks',
-  'movies',
-  'people',
-  'movie_cast',
-  'movie_crew',
-  'albums',
-  'album_aliases',
-  'artists',
-  'album_artists',
-  'week_movies',
-  'week_albums',
-  'verdicts',
+/** The tables each migration creates, oldest first: reverting one drops exactly its own. */
+const MIGRATION_TABLES: [name: string, tables: string[]][] = [
+  [
+    'InitialSchema1764000000000',
+    [
+      'users',
+      'refresh_tokens',
+      'weeks',
+      'movies',
+      'people',
+      'movie_cast',
+      'movie_crew',
+      'albums',
+      'album_aliases',
+      'artists',
+      'album_artists',
+      'week_movies',
+      'week_albums',
+    ],
+  ],
+  ['Verdicts1796256000000', ['verdicts']],
+  ['Invites1796515200000', ['invites']],
 ];
-
-const MIGRATION_NAMES = ['InitialSchema1764000000000', 'Verdicts1796256000000'];
+const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
+const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
 
@@ -57,7 +64,22 @@ async function expectConstraintViolation(
   if (message) expect((error as Error).message).toMatch(message);
 }
 
-describe('Migrations (initial schema, verdicts)', () => {
+/** Undoes every migration, newest first, checking the tables and the migrations table after each. */
+async function expectRevertsOneByOne(
+  dataSource: DataSource,
+  hasTable: (table: string) => Promise<boolean>,
+): Promise<void> {
+  for (let left = MIGRATION_TABLES.length - 1; left >= 0; left--) {
+    await dataSource.undoLastMigration();
+    for (const [index, [, tables]] of MIGRATION_TABLES.entries()) {
+      for (const table of tables) await expect(hasTable(table)).resolves.toBe(index < left);
+    }
+    const executed = await dataSource.query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+    expect(executed.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, left));
+  }
+}
+
+describe('Migrations', () => {
   describe('on SQLite (better-sqlite3)', () => {
     let dataSource: DataSource;
 
@@ -498,29 +520,14 @@ describe('Migrations (initial schema, verdicts)', () => {
       await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
     });
 
-    it('drops only the verdicts table when the last migration is reverted, and every table after the first', async () => {
-      await dataSource.undoLastMigration();
-      await expect(hasTable('verdicts')).resolves.toBe(false);
-      for (const table of TABLES.filter((name) => name !== 'verdicts')) {
-        await expect(hasTable(table)).resolves.toBe(true);
-      }
-      const remaining = await dataSource.query<{ name: string }[]>(
-        'SELECT "name" FROM "migrations"',
-      );
-      expect(remaining.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, 1));
-
-      await dataSource.undoLastMigration();
-      for (const table of TABLES) {
-        await expect(hasTable(table)).resolves.toBe(false);
-      }
-      const executed = await dataSource.query<unknown[]>('SELECT * FROM "migrations"');
-      expect(executed).toEqual([]);
+    it('reverts the migrations one by one, each dropping exactly the tables it created', async () => {
+      await expectRevertsOneByOne(dataSource, hasTable);
     });
 
-    it('applies the verdicts migration again cleanly after a revert, with an empty schema diff', async () => {
+    it('applies the last migration again cleanly after a revert, with an empty schema diff', async () => {
       await dataSource.undoLastMigration();
       await dataSource.runMigrations();
-      await expect(hasTable('verdicts')).resolves.toBe(true);
+      for (const table of TABLES) await expect(hasTable(table)).resolves.toBe(true);
       const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
       expect(upQueries.map((query) => query.query)).toEqual([]);
     });

@@ -10,6 +10,7 @@ import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ExportModule } from './export/export.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InvitesModule } from './invites/invites.module.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
@@ -20,6 +21,7 @@ import { WeeksModule } from './weeks/weeks.module.js';
 const API_MODULES = [
   AuthModule,
   UsersModule,
+  InvitesModule,
   WeeksModule,
   VerdictsModule,
   MoviesModule,

@@ -4,6 +4,7 @@ import { CacheModule } from '../cache/cache.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { ExportModule } from '../export/export.module.js';
+import { InvitesModule } from '../invites/invites.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { VerdictsModule } from '../verdicts/verdicts.module.js';
 import { WeeksModule } from '../weeks/weeks.module.js';
@@ -18,6 +19,7 @@ import { WeeksModule } from '../weeks/weeks.module.js';
     CacheModule,
     DatabaseModule,
     UsersModule,
+    InvitesModule,
     WeeksModule,
     VerdictsModule,
     BackupModule,

@@ -48,6 +48,9 @@ describe(loadConfiguration.name, () => {
         bcryptRounds: 12,
         throttleLimit: 10,
         throttleTtlMs: 60 * SECOND,
+        registration: 'open',
+        registrationEmails: null,
+        inviteTtlMs: 7 * DAY,
       });
       expect(config.upstream).toEqual({
         tmdbApiKey: null,
@@ -133,6 +136,36 @@ describe(loadConfiguration.name, () => {
         load({ DATABASE_URL: 'postgres://localhost/test', READ_CACHE_TTL: '2s' }).app
           .readCacheTtlMs,
       ).toBe(2000);
+    });
+  });
+
+  describe('registration (issue #13)', () => {
+    it('reads REGISTRATION (any case), REGISTRATION_EMAILS (trimmed, lowercased) and INVITE_TTL', () => {
+      const { auth } = load({
+        REGISTRATION: 'Invite',
+        REGISTRATION_EMAILS: ' Alice@Example.org, ,bob@example.org ',
+        INVITE_TTL: '2d',
+      });
+      expect(auth).toMatchObject({
+        registration: 'invite',
+        registrationEmails: ['alice@example.org', 'bob@example.org'],
+        inviteTtlMs: 2 * DAY,
+      });
+      expect(load({ REGISTRATION: 'closed' }).auth.registration).toBe('closed');
+    });
+
+    it('refuses an unknown mode, a bad address and an INVITE_TTL out of 1m–365d', () => {
+      expect(
+        failure({
+          REGISTRATION: 'friends',
+          REGISTRATION_EMAILS: 'a@example.org,nope',
+          INVITE_TTL: '30s',
+        }).problems,
+      ).toEqual([
+        'REGISTRATION must be one of open, invite, closed (got "friends")',
+        'REGISTRATION_EMAILS must list email addresses (bad: nope) (got "a@example.org,nope")',
+        'INVITE_TTL must be between 1m and 365d (got "30s")',
+      ]);
     });
   });
 

@@ -8,6 +8,7 @@ import {
   type EnvironmentVariables,
   type LogLevel,
   type NODE_ENVS,
+  type RegistrationMode,
 } from './environment-variables.js';
 import { loadOrCreateSecretKey, secretKeyProblem } from './secret-key.js';
 import { APP_VERSION } from '../version.js';
@@ -16,7 +17,9 @@ export {
   InvalidConfigError,
   LOG_LEVELS,
   NODE_ENVS,
+  REGISTRATION_MODES,
   type LogLevel,
+  type RegistrationMode,
 } from './environment-variables.js';
 
 export interface AppConfig {
@@ -45,6 +48,11 @@ export interface AuthConfig {
   /** 0 disables throttling. */
   throttleLimit: number;
   throttleTtlMs: number;
+  /** Who may register: anyone, holders of an invite code, or nobody. */
+  registration: RegistrationMode;
+  /** When set (lowercased), only these addresses may register in `open` mode. */
+  registrationEmails: string[] | null;
+  inviteTtlMs: number;
 }
 
 export interface BackupConfig {
@@ -115,6 +123,9 @@ export function loadConfiguration(env: Env): Configuration {
       bcryptRounds: vars.BCRYPT_ROUNDS,
       throttleLimit: vars.THROTTLE_LIMIT,
       throttleTtlMs: vars.THROTTLE_TTL,
+      registration: vars.REGISTRATION,
+      registrationEmails: vars.REGISTRATION_EMAILS,
+      inviteTtlMs: vars.INVITE_TTL,
     },
     upstream: {
       tmdbApiKey: vars.TMDB_API_KEY,
