@@ -246,15 +246,7 @@ describe('npm run export and npm run import', () => {
       })),
     );
     const listed = await runCommand(['users', 'list'], target);
-    expect(listed.out[0].split(/\s+/)).toEqual([
-      'id',
-      'username',
-      'email',
-      'active',
-      'created',
-      'weeks',
-      'verdicts',
-    ]);
+    expect(listed.out[0]).toMatch(/ weeks {2}verdicts$/);
     expect(listed.out.slice(1).map((line) => line.split(/\s+/).slice(1))).toEqual([
       ['alice', 'alice@import.invalid', 'no', expect.any(String), '1', '2'],
       ['bob', 'bob@import.invalid', 'no', expect.any(String), '1', '4'],

@@ -115,16 +115,7 @@ export class ExportReader {
 
   /** Every picked movie, by TMDB id, with its stored credits: three queries a batch. */
   async *movies(): AsyncGenerator<MovieEntry[]> {
-    const picks = this.manager.getRepository(WeekMovie).metadata.tableName;
-    const batches = keyset<Movie>((after) =>
-      this.manager
-        .createQueryBuilder(Movie, 'movie')
-        .where(`EXISTS (SELECT 1 FROM ${picks} pick WHERE pick.movie_id = movie.id)`)
-        .andWhere(after ? 'movie.tmdb_id > :tmdbId' : '1 = 1', { tmdbId: after?.tmdbId })
-        .orderBy('movie.tmdb_id', 'ASC')
-        .limit(EXPORT_BATCH)
-        .getMany(),
-    );
+    const batches = this.picked(Movie, WeekMovie, 'movie_id', 'tmdbId', 'tmdb_id');
     for await (const movies of batches) {
       const movieId = In(movies.map((movie) => movie.id));
       const cast = groupBy(
@@ -154,18 +145,7 @@ export class ExportReader {
 
   /** Every picked album, by MusicBrainz id, with its artist credit: two queries a batch. */
   async *albums(): AsyncGenerator<AlbumEntry[]> {
-    const picks = this.manager.getRepository(WeekAlbum).metadata.tableName;
-    const batches = keyset<Album>((after) =>
-      this.manager
-        .createQueryBuilder(Album, 'album')
-        .where(`EXISTS (SELECT 1 FROM ${picks} pick WHERE pick.album_id = album.id)`)
-        .andWhere(after ? 'album.musicbrainz_id > :mbid' : '1 = 1', {
-          mbid: after?.musicbrainzId,
-        })
-        .orderBy('album.musicbrainz_id', 'ASC')
-        .limit(EXPORT_BATCH)
-        .getMany(),
-    );
+    const batches = this.picked(Album, WeekAlbum, 'album_id', 'musicbrainzId', 'musicbrainz_id');
     for await (const albums of batches) {
       const credits = groupBy(
         await this.manager.find(AlbumArtist, {
@@ -199,6 +179,26 @@ export class ExportReader {
         .limit(EXPORT_BATCH)
         .getMany();
     });
+  }
+
+  /** Catalog items some week picked, in batches by their upstream id. */
+  private picked<T extends Movie | Album>(
+    entity: new () => T,
+    pickEntity: typeof WeekMovie | typeof WeekAlbum,
+    pickColumn: 'movie_id' | 'album_id',
+    key: keyof T & string,
+    keyColumn: string,
+  ): AsyncGenerator<T[]> {
+    const picks = this.manager.getRepository(pickEntity).metadata.tableName;
+    return keyset<T>((after) =>
+      this.manager
+        .createQueryBuilder(entity, 'item')
+        .where(`EXISTS (SELECT 1 FROM ${picks} pick WHERE pick.${pickColumn} = item.id)`)
+        .andWhere(after ? `item.${keyColumn} > :after` : '1 = 1', { after: after?.[key] })
+        .orderBy(`item.${keyColumn}`, 'ASC')
+        .limit(EXPORT_BATCH)
+        .getMany(),
+    );
   }
 
   private picksOf<P extends WeekMovie | WeekAlbum>(

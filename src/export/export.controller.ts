@@ -1,16 +1,15 @@
 import { applyDecorators, Controller, Get, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/decorators/current-user.decorator.js';
 import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { ApiAuth } from '../http/swagger.js';
 import type { User } from '../users/entities/user.entity.js';
 import { ExportService, type ExportFile } from './export.service.js';
 
-/** A streamed download, documented as a file of `type`. */
+/** A streamed download, documented as a file of `type` (errors stay JSON, as everywhere). */
 const Download = (type: string, summary: string, description: string) =>
   applyDecorators(
     ApiOperation({ summary, description }),
-    ApiProduces(type),
     ApiResponse({
       status: 200,
       description: 'The file, as an attachment (Content-Disposition names it, with the UTC date)',

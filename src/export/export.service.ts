@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { toRatingSummary, totalsOf } from '../common/dto/rating-summary.dto.js';
 import { toMovieCredits, toMovieDetails } from '../movies/dto/movie-responses.dto.js';
 import type { User } from '../users/entities/user.entity.js';
+import { toVerdict } from '../verdicts/dto/verdict-responses.dto.js';
 import type { Verdict } from '../verdicts/entities/verdict.entity.js';
 import type { Week } from '../weeks/entities/week.entity.js';
 import {
@@ -92,28 +93,32 @@ export class ExportService {
 
   /** One row per pick, with the group's ratings and the caller's own verdict (§1.2). */
   picksCsv(caller: User): ExportFile {
-    return {
-      name: exportFileName(this.clock.now(), 'csv', 'picks'),
-      type: 'text/csv; charset=utf-8',
-      stream: csv(
-        this.reading((reader) => pickRows(reader, caller.id)),
-        {
-          bom: true,
-          cast: { string: (value) => (FORMULA_START.test(value) ? `'${value}` : value) },
-        },
-      ),
-    };
+    return this.csvFile('picks', (reader) => pickRows(reader, caller.id), {
+      bom: true,
+      cast: { string: (value) => (FORMULA_START.test(value) ? `'${value}` : value) },
+    });
   }
 
   /** The caller's movie verdicts as Letterboxd's importer reads them (§1.3). */
   letterboxdCsv(caller: User): ExportFile {
+    return this.csvFile('letterboxd', (reader) => letterboxdRows(reader, caller.id), {});
+  }
+
+  /**
+   * Records through csv-stringify. Errors (a failed read) reach the response through the returned
+   * stream, and a client that goes away destroys it, which ends the reading too.
+   */
+  private csvFile(
+    what: string,
+    rows: (reader: ExportReader) => AsyncIterable<unknown[]>,
+    options: CsvOptions,
+  ): ExportFile {
+    const stringifier = stringify({ ...RFC_4180, ...options });
+    pipeline(Readable.from(this.reading(rows)), stringifier, () => undefined);
     return {
-      name: exportFileName(this.clock.now(), 'csv', 'letterboxd'),
+      name: exportFileName(this.clock.now(), 'csv', what),
       type: 'text/csv; charset=utf-8',
-      stream: csv(
-        this.reading((reader) => letterboxdRows(reader, caller.id)),
-        {},
-      ),
+      stream: stringifier,
     };
   }
 
@@ -212,16 +217,6 @@ async function* jsonItems<T>(
   }
 }
 
-/**
- * Records through csv-stringify. Errors (a failed read) reach the response through the returned
- * stream, and a client that goes away destroys it, which ends the reading too.
- */
-function csv(records: AsyncIterable<unknown[]>, options: CsvOptions): Readable {
-  const stringifier = stringify({ ...RFC_4180, ...options });
-  pipeline(Readable.from(records), stringifier, () => undefined);
-  return stringifier;
-}
-
 function toExportUser(user: User, scope: ExportScope): ExportUser {
   const exported: ExportUser = {
     id: user.id,
@@ -259,16 +254,10 @@ function toExportWeek(week: Week, batch: WeekBatch): ExportWeek {
   };
 }
 
+/** The API's Verdict, its author named by username. */
 function toExportVerdict(verdict: Verdict): ExportVerdict {
-  return {
-    user: verdict.user!.username,
-    rating: verdict.rating,
-    review: verdict.review,
-    spoiler: verdict.spoiler,
-    consumed_on: verdict.consumedOn,
-    created_at: verdict.createdAt.toISOString(),
-    updated_at: verdict.updatedAt.toISOString(),
-  };
+  const { user, ...judgement } = toVerdict(verdict, verdict.user!);
+  return { user: user.username, ...judgement };
 }
 
 async function* pickRows(reader: ExportReader, callerId: number): AsyncGenerator<unknown[]> {

@@ -3,7 +3,7 @@ import { In, type EntityManager } from 'typeorm';
 import { replaceAlbumCredits, upsertAlbum } from '../albums/albums.service.js';
 import { Album } from '../albums/entities/album.entity.js';
 import { CatalogUrls } from '../catalog/catalog-urls.js';
-import type { ArtistCreditData, MovieCreditsData, MovieData } from '../catalog/catalog.types.js';
+import type { AlbumData, MovieCreditsData, MovieData } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
 import { insertChunked } from '../database/insert-chunked.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -189,97 +189,110 @@ export class ImportService {
   }
 }
 
-/** Inserted, or updated when the file's copy was fetched later than ours (`cached_at`). */
-async function importMovies(
-  manager: EntityManager,
-  movies: ExportMovie[],
-  report: ImportReport,
-): Promise<Map<number, number>> {
-  const count = report.counts.movies;
-  const ids = new Map<number, number>();
-  for (const chunk of chunks(movies, IN_CHUNK)) {
-    const stored = new Map(
-      (await manager.findBy(Movie, { tmdbId: In(chunk.map((movie) => movie.tmdb_id)) })).map(
-        (movie) => [movie.tmdbId, movie],
-      ),
-    );
-    for (const movie of chunk) {
-      const cachedAt = new Date(movie.cached_at);
-      const existing = stored.get(movie.tmdb_id);
-      if (existing && existing.cachedAt >= cachedAt) {
-        ids.set(movie.tmdb_id, existing.id);
+/**
+ * Catalog items, matched by their upstream id: ours is kept when it was fetched as late as the
+ * file's (`cached_at`); otherwise the file's is written (`write`, given our id when we have one).
+ */
+async function importCatalog<F extends { cached_at: string }, K extends string | number>(
+  items: F[],
+  count: ImportCounts,
+  keyOf: (item: F) => K,
+  storedOf: (keys: K[]) => Promise<{ key: K; id: number; cachedAt: Date }[]>,
+  write: (item: F, storedId: number | undefined, cachedAt: Date) => Promise<number>,
+): Promise<Map<K, number>> {
+  const ids = new Map<K, number>();
+  for (const chunk of chunks(items, IN_CHUNK)) {
+    const stored = new Map((await storedOf(chunk.map(keyOf))).map((row) => [row.key, row]));
+    for (const item of chunk) {
+      const cachedAt = new Date(item.cached_at);
+      const ours = stored.get(keyOf(item));
+      if (ours && ours.cachedAt >= cachedAt) {
+        ids.set(keyOf(item), ours.id);
         count.kept += 1;
         continue;
       }
-      const columns = movieColumns(movieDataOf(movie), cachedAt);
-      let id: number;
-      if (existing) {
-        await manager.update(Movie, { id: existing.id }, columns);
-        id = existing.id;
-        count.updated += 1;
-      } else {
-        const { identifiers } = await manager.insert(Movie, { ...columns, creditsCachedAt: null });
-        id = (identifiers[0] as { id: number }).id;
-        count.created += 1;
-      }
-      if (movie.credits) await replaceMovieCredits(manager, id, creditsOf(movie), cachedAt);
-      ids.set(movie.tmdb_id, id);
+      ids.set(keyOf(item), await write(item, ours?.id, cachedAt));
+      count[ours ? 'updated' : 'created'] += 1;
     }
   }
   return ids;
 }
 
-async function importAlbums(
+function importMovies(
+  manager: EntityManager,
+  movies: ExportMovie[],
+  report: ImportReport,
+): Promise<Map<number, number>> {
+  return importCatalog(
+    movies,
+    report.counts.movies,
+    (movie) => movie.tmdb_id,
+    async (tmdbIds) =>
+      (await manager.findBy(Movie, { tmdbId: In(tmdbIds) })).map((movie) => ({
+        key: movie.tmdbId,
+        id: movie.id,
+        cachedAt: movie.cachedAt,
+      })),
+    async (movie, storedId, cachedAt) => {
+      const columns = movieColumns(movieDataOf(movie), cachedAt);
+      let id = storedId;
+      if (id !== undefined) await manager.update(Movie, { id }, columns);
+      else {
+        const { identifiers } = await manager.insert(Movie, { ...columns, creditsCachedAt: null });
+        id = (identifiers[0] as { id: number }).id;
+      }
+      if (movie.credits) await replaceMovieCredits(manager, id, creditsOf(movie), cachedAt);
+      return id;
+    },
+  );
+}
+
+function importAlbums(
   manager: EntityManager,
   albums: ExportAlbum[],
   report: ImportReport,
 ): Promise<Map<string, number>> {
-  const count = report.counts.albums;
-  const ids = new Map<string, number>();
-  for (const chunk of chunks(albums, IN_CHUNK)) {
-    const stored = new Map(
-      (
-        await manager.findBy(Album, {
-          musicbrainzId: In(chunk.map((album) => album.musicbrainz_id)),
-        })
-      ).map((album) => [album.musicbrainzId, album]),
-    );
-    for (const album of chunk) {
-      const cachedAt = new Date(album.cached_at);
-      const existing = stored.get(album.musicbrainz_id);
-      if (existing && existing.cachedAt >= cachedAt) {
-        ids.set(album.musicbrainz_id, existing.id);
-        count.kept += 1;
-        continue;
-      }
-      const data = {
-        musicbrainzId: album.musicbrainz_id,
-        title: album.title,
-        artist: album.artist,
-        releaseDate: album.release_date,
-        country: album.country,
-        status: album.status,
-        releaseGroupId: album.release_group_id,
-        credits: album.credits.map((credit): ArtistCreditData => ({
-          musicbrainzId: credit.musicbrainz_id,
-          name: credit.name,
-          creditedName: credit.credited_name,
-          sortName: credit.sort_name,
-          disambiguation: credit.disambiguation,
-          artistType: credit.artist_type,
-          country: credit.country,
-          joinPhrase: credit.join_phrase,
-          order: credit.order,
-        })),
-      };
+  return importCatalog(
+    albums,
+    report.counts.albums,
+    (album) => album.musicbrainz_id,
+    async (mbids) =>
+      (await manager.findBy(Album, { musicbrainzId: In(mbids) })).map((album) => ({
+        key: album.musicbrainzId,
+        id: album.id,
+        cachedAt: album.cachedAt,
+      })),
+    async (album, _storedId, cachedAt) => {
+      const data = albumDataOf(album);
       const source = CatalogUrls.coverArtSourceOf(album.cover_art_url, data)!;
       const { id } = await upsertAlbum(manager, data, source, cachedAt);
       await replaceAlbumCredits(manager, id, data.credits, cachedAt);
-      count[existing ? 'updated' : 'created'] += 1;
-      ids.set(album.musicbrainz_id, id);
-    }
-  }
-  return ids;
+      return id;
+    },
+  );
+}
+
+function albumDataOf(album: ExportAlbum): AlbumData {
+  return {
+    musicbrainzId: album.musicbrainz_id,
+    title: album.title,
+    artist: album.artist,
+    releaseDate: album.release_date,
+    country: album.country,
+    status: album.status,
+    releaseGroupId: album.release_group_id,
+    credits: album.credits.map((credit) => ({
+      musicbrainzId: credit.musicbrainz_id,
+      name: credit.name,
+      creditedName: credit.credited_name,
+      sortName: credit.sort_name,
+      disambiguation: credit.disambiguation,
+      artistType: credit.artist_type,
+      country: credit.country,
+      joinPhrase: credit.join_phrase,
+      order: credit.order,
+    })),
+  };
 }
 
 /** What is stored of an exported movie: the image paths its URLs were built from. */
