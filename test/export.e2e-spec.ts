@@ -348,7 +348,7 @@ describe('Exports: GET /api/export.json, /api/export/picks.csv, /api/export/lett
         (w: { year: number; week_number: number }) => w.year * 100 + w.week_number,
       );
       expect(keys).toEqual([...keys].sort((a: number, b: number) => a - b));
-      // 3 batches of weeks (4 queries each), 3 of movies (3 each), 3 of albums (2 each), the
+      // 3 batches of weeks (5 queries each), 3 of movies (3 each), 3 of albums (2 each), the
       // users and the authentication: far fewer than one per week.
       expect(queries.length).toBeLessThanOrEqual(35);
       const csv = rowsOf((await client.picks(owner)).bytes);
