@@ -4,6 +4,7 @@ import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { toRatingSummary, totalsOf } from '../common/dto/rating-summary.dto.js';
+import { countsBy } from '../database/counts.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { User } from '../users/entities/user.entity.js';
@@ -157,14 +158,8 @@ export class VerdictsService {
   }
 
   /** user id → the number of verdicts they gave, for users who gave any: one query. */
-  async givenCounts(): Promise<Map<number, number>> {
-    const rows = await this.verdicts
-      .createQueryBuilder('verdict')
-      .select('verdict.user_id', 'user_id')
-      .addSelect('COUNT(*)', 'verdicts')
-      .groupBy('verdict.user_id')
-      .getRawMany<{ user_id: number; verdicts: number | string }>();
-    return new Map(rows.map((row) => [Number(row.user_id), Number(row.verdicts)]));
+  givenCounts(): Promise<Map<number, number>> {
+    return countsBy(this.verdicts.createQueryBuilder('verdict'), 'verdict.user_id');
   }
 
   /** How many verdicts on these picks are not the picker's: what blocks deleting them (§1.5). */
