@@ -1,9 +1,15 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
 import { Invites1796515200000 } from './1796515200000-invites.js';
+import { ThrottleWindows1796601600000 } from './1796601600000-throttle-windows.js';
 
 /**
  * Every migration, oldest first, listed explicitly (no globs) so the same list works under jest (ts) and from
  * dist (js).
  */
-export const MIGRATIONS = [InitialSchema1764000000000, Verdicts1796256000000, Invites1796515200000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Verdicts1796256000000,
+  Invites1796515200000,
+  ThrottleWindows1796601600000,
+];

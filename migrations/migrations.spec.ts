@@ -4,6 +4,7 @@ import { Album } from '../src/albums/entities/album.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
+import { Invite } from '../src/invites/entities/invite.entity.js';
 import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
@@ -32,6 +33,7 @@ const MIGRATION_TABLES: [name: string, tables: string[]][] = [
   ],
   ['Verdicts1796256000000', ['verdicts']],
   ['Invites1796515200000', ['invites']],
+  ['ThrottleWindows1796601600000', ['throttle_windows']],
 ];
 const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
 const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
@@ -518,6 +520,44 @@ describe('Migrations', () => {
         dataSource.getRepository(Week).findOneByOrFail({ id: weekId }),
       ).resolves.toMatchObject({ userId: null });
       await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
+    });
+
+    function addInvite(
+      codeHash: string,
+      createdById: number | null,
+      usedById: number | null = null,
+    ) {
+      return dataSource.getRepository(Invite).insert({
+        codeHash,
+        createdById,
+        createdAt: NOW,
+        expiresAt: NOW,
+        usedById,
+        usedAt: usedById === null ? null : NOW,
+      });
+    }
+
+    it('rejects a second invite with the same code hash', async () => {
+      const alice = await insertUser('alice');
+      await addInvite('a'.repeat(64), alice);
+      await expectConstraintViolation(addInvite('a'.repeat(64), null), 'SQLITE_CONSTRAINT_UNIQUE');
+    });
+
+    it("deletes a removed user's invites, and keeps the invites they used, used by no one", async () => {
+      const alice = await insertUser('alice');
+      const bob = await insertUser('bob');
+      await addInvite('b'.repeat(64), alice, bob);
+      await addInvite('c'.repeat(64), bob);
+      await dataSource.getRepository(User).delete(bob);
+      const invites = await dataSource.getRepository(Invite).find();
+      expect(
+        invites.map(({ codeHash, createdById, usedById, usedAt }) => ({
+          codeHash: codeHash[0],
+          createdById,
+          usedById,
+          used: usedAt !== null,
+        })),
+      ).toEqual([{ codeHash: 'b', createdById: alice, usedById: null, used: true }]);
     });
 
     it('reverts the migrations one by one, each dropping exactly the tables it created', async () => {

@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ExportModule } from './export/export.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitesModule } from './invites/invites.module.js';
+import { MetricsModule } from './metrics/metrics.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
@@ -32,6 +33,7 @@ const API_MODULES = [
 @Module({
   imports: [
     CommonModule,
+    MetricsModule,
     CacheModule,
     DatabaseModule,
     HealthModule,

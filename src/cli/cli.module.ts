@@ -5,6 +5,7 @@ import { CommonModule } from '../common/common.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { ExportModule } from '../export/export.module.js';
 import { InvitesModule } from '../invites/invites.module.js';
+import { MetricsModule } from '../metrics/metrics.js';
 import { UsersModule } from '../users/users.module.js';
 import { VerdictsModule } from '../verdicts/verdicts.module.js';
 import { WeeksModule } from '../weeks/weeks.module.js';
@@ -16,6 +17,7 @@ import { WeeksModule } from '../weeks/weeks.module.js';
 @Module({
   imports: [
     CommonModule,
+    MetricsModule,
     CacheModule,
     DatabaseModule,
     UsersModule,

@@ -40,6 +40,7 @@ describe(loadConfiguration.name, () => {
         corsOrigins: null,
         trustProxy: false,
         readCacheTtlMs: 5000,
+        metricsToken: null,
       });
       expect(config.auth).toEqual({
         secretKey: VALID_KEY,
@@ -152,6 +153,16 @@ describe(loadConfiguration.name, () => {
         inviteTtlMs: 2 * DAY,
       });
       expect(load({ REGISTRATION: 'closed' }).auth.registration).toBe('closed');
+    });
+
+    it('reads METRICS_TOKEN, and never shows it in a message', () => {
+      const token = 'a-metrics-token-of-some-length';
+      expect(load({ METRICS_TOKEN: token }).app.metricsToken).toBe(token);
+      const error = failure({ METRICS_TOKEN: 'short secret' });
+      expect(error.problems).toEqual([
+        'METRICS_TOKEN must be 16-256 visible ASCII characters (its value is not shown)',
+      ]);
+      expect(error.message).not.toContain('short secret');
     });
 
     it('refuses an unknown mode, a bad address and an INVITE_TTL out of 1m–365d', () => {

@@ -38,6 +38,8 @@ export interface AppConfig {
    * PostgreSQL would not see each other's writes.
    */
   readCacheTtlMs: number;
+  /** null: GET /metrics is off. */
+  metricsToken: string | null;
 }
 
 export interface AuthConfig {
@@ -114,6 +116,7 @@ export function loadConfiguration(env: Env): Configuration {
       corsOrigins: vars.CORS_ORIGINS,
       trustProxy: vars.TRUST_PROXY,
       readCacheTtlMs: vars.READ_CACHE_TTL ?? (vars.DATABASE_URL.kind === 'sqlite' ? 5 * SECOND : 0),
+      metricsToken: vars.METRICS_TOKEN ?? null,
     },
     database: vars.DATABASE_URL,
     auth: {

@@ -95,11 +95,20 @@ export class EnvironmentVariables {
     'open';
   @ParsedBy(parseEmailList) REGISTRATION_EMAILS: string[] | null = null;
   @Duration('1m', '365d') INVITE_TTL = parseDurationMs('7d');
+  /** Unset: no /metrics. A secret for Prometheus to send as a bearer token; never logged. */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,256}$/, {
+    message: 'must be 16-256 visible ASCII characters (its value is not shown)',
+  })
+  METRICS_TOKEN?: string;
   @Duration('1m', '365d', { orZero: true }) @OnlyOnSqliteFile BACKUP_INTERVAL = 0;
   /** Unset: `backups/` beside the database file (see configuration.ts). */
   @IsOptional() @Trim BACKUP_DIR?: string;
   @IntegerIn(1, 10000) BACKUP_KEEP = 14;
 }
+
+/** Variables whose value never appears in a message. */
+const SECRETS = new Set(['METRICS_TOKEN']);
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -118,7 +127,8 @@ export function validateEnv(env: Env): EnvironmentVariables {
   const variables = plainToInstance(EnvironmentVariables, Object.fromEntries(set));
   const problems = validateSync(variables).map(
     ({ property, constraints = {} }) =>
-      `${property} ${Object.values(constraints)[0]} (got ${JSON.stringify(env[property])})`,
+      `${property} ${Object.values(constraints)[0]}` +
+      (SECRETS.has(property) ? '' : ` (got ${JSON.stringify(env[property])})`),
   );
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return variables;

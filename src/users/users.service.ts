@@ -42,6 +42,7 @@ export class UsersService {
     caches: ReadCaches,
   ) {
     this.signedIn = caches.create({
+      name: 'signed_in_users',
       domains: ['users'],
       maxEntries: SIGNED_IN_CACHE_ENTRIES,
       maxTtlMs: SIGNED_IN_MAX_TTL_MS,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
+import { Metrics } from '../../metrics/metrics.js';
 import type { AlbumData, AlbumSearchResult } from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
@@ -25,6 +26,7 @@ export class MusicBrainzClient {
     config: ConfigService<Configuration, true>,
     private readonly http: UpstreamHttp,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     this.settings = config.get('upstream', { infer: true });
     this.queue = new RateLimiter('album', this.settings.musicbrainzMinIntervalMs);
@@ -53,6 +55,20 @@ export class MusicBrainzClient {
     return mapped;
   }
 
+  /** A start slot from the queue, timed for the metrics; a refusal (429) is counted. */
+  private async waitForSlot(maxWaitMs: number): Promise<void> {
+    const queued = performance.now();
+    try {
+      await this.queue.acquire(maxWaitMs);
+    } catch (error) {
+      if (error instanceof UpstreamError && error.failure === 'busy') {
+        this.metrics.musicbrainzQueueRefused();
+      }
+      throw error;
+    }
+    this.metrics.musicbrainzQueueWait((performance.now() - queued) / 1000);
+  }
+
   private async getJson(
     path: string,
     params: Record<string, string | number>,
@@ -72,7 +88,7 @@ export class MusicBrainzClient {
         http: this.http,
         now,
         deadlineMs: now() + this.settings.musicbrainzMaxWaitMs,
-        waitForSlot: (_attempt, deadlineMs) => this.queue.acquire(deadlineMs - now()),
+        waitForSlot: (_attempt, deadlineMs) => this.waitForSlot(deadlineMs - now()),
         logLabel: url,
       },
     );
