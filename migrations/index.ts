@@ -1,8 +1,13 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
+import { Recommendations1796428800000 } from './1796428800000-recommendations.js';
 
 /**
  * Every migration, oldest first, listed explicitly (no globs) so the same list works under jest (ts) and from
  * dist (js).
  */
-export const MIGRATIONS = [InitialSchema1764000000000, Verdicts1796256000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  Verdicts1796256000000,
+  Recommendations1796428800000,
+];

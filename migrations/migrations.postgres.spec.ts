@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { RefreshToken } from '../src/users/entities/refresh-token.entity.js';
 import { Album } from '../src/albums/entities/album.entity.js';
+import { Artist } from '../src/albums/entities/artist.entity.js';
+import { ArtistReleaseGroups } from '../src/recommendations/entities/artist-release-groups.entity.js';
+import { MovieRecommendations } from '../src/recommendations/entities/movie-recommendations.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
@@ -32,9 +35,18 @@ const TABLES = [
   'week_movies',
   'week_albums',
   'verdicts',
+  'movie_recommendations',
+  'artist_release_groups',
 ];
 
-const MIGRATION_NAMES = ['InitialSchema1764000000000', 'Verdicts1796256000000'];
+const MIGRATION_NAMES = [
+  'InitialSchema1764000000000',
+  'Verdicts1796256000000',
+  'Recommendations1796428800000',
+];
+
+/** The tables the recommendations migration adds. */
+const RECOMMENDATION_TABLES = ['movie_recommendations', 'artist_release_groups'];
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
 
@@ -63,7 +75,7 @@ async function expectConstraintViolation(
   });
 }
 
-describe('Migrations (initial schema, verdicts)', () => {
+describe('Migrations (initial schema, verdicts, recommendations)', () => {
   describe('on PostgreSQL', () => {
     const databaseName = `wo_migrations_${randomBytes(6).toString('hex')}`;
     let admin: DataSource | undefined;
@@ -177,6 +189,24 @@ describe('Migrations (initial schema, verdicts)', () => {
           creditsCachedAt: null,
         });
       return result.identifiers[0].id as number;
+    }
+
+    async function insertArtist(musicbrainzId = '83d91898-7763-47d7-b03b-b92132375c47') {
+      const result = await db().getRepository(Artist).insert({
+        musicbrainzId,
+        name: 'Pink Floyd',
+        sortName: 'Pink Floyd',
+        disambiguation: null,
+        artistType: 'Group',
+        country: 'GB',
+        updatedAt: NOW,
+      });
+      return result.identifiers[0].id as number;
+    }
+
+    /** The name TypeORM gives a one-column primary key (the migration lets it choose). */
+    function primaryKeyOf(table: string, column: string): string {
+      return db().namingStrategy.primaryKeyName(table, [column]);
     }
 
     function addMovie(weekId: number, movieId: number, position: number) {
@@ -549,12 +579,93 @@ describe('Migrations (initial schema, verdicts)', () => {
       await expect(db().getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
     });
 
-    // The last three tests run in order on the shared database: revert, then apply again.
-    it('drops only the verdicts table when the last migration is reverted', async () => {
+    it('stores one recommendations list per movie and one release-group list per artist, as JSON', async () => {
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      const results = [
+        { tmdbId: 1946, title: 'eXistenZ', releaseDate: null, posterPath: null, voteAverage: 6.9 },
+      ];
+      const releaseGroups = [
+        {
+          releaseGroupId: 'f5093c06-23e3-404f-aeaa-40f72885ee3a',
+          title: 'The Dark Side of the Moon',
+          primaryType: 'Album',
+          secondaryTypes: ['Live'],
+          firstReleaseDate: '1973-03',
+          artist: 'Pink Floyd',
+          artistIds: ['83d91898-7763-47d7-b03b-b92132375c47'],
+        },
+      ];
+      await db().getRepository(MovieRecommendations).insert({ movieId, results, cachedAt: NOW });
+      await db()
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups, cachedAt: NOW });
+      await expect(
+        db().getRepository(MovieRecommendations).findOneByOrFail({ movieId }),
+      ).resolves.toEqual({ movieId, results, cachedAt: NOW });
+      await expect(
+        db().getRepository(ArtistReleaseGroups).findOneByOrFail({ artistId }),
+      ).resolves.toEqual({ artistId, releaseGroups, cachedAt: NOW });
+
+      await expectConstraintViolation(
+        db().getRepository(MovieRecommendations).insert({ movieId, results: [], cachedAt: NOW }),
+        UNIQUE_VIOLATION,
+        primaryKeyOf('movie_recommendations', 'movie_id'),
+      );
+      await expectConstraintViolation(
+        db()
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId, releaseGroups: [], cachedAt: NOW }),
+        UNIQUE_VIOLATION,
+        primaryKeyOf('artist_release_groups', 'artist_id'),
+      );
+    });
+
+    it('refuses a list for a missing movie or artist, and deletes the lists with their movie or artist', async () => {
+      await expectConstraintViolation(
+        db()
+          .getRepository(MovieRecommendations)
+          .insert({ movieId: 999, results: [], cachedAt: NOW }),
+        FOREIGN_KEY_VIOLATION,
+        'FK_movie_recommendations_movie_id',
+      );
+      await expectConstraintViolation(
+        db()
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId: 999, releaseGroups: [], cachedAt: NOW }),
+        FOREIGN_KEY_VIOLATION,
+        'FK_artist_release_groups_artist_id',
+      );
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      await db()
+        .getRepository(MovieRecommendations)
+        .insert({ movieId, results: [], cachedAt: NOW });
+      await db()
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups: [], cachedAt: NOW });
+
+      await db().getRepository(Movie).delete(movieId);
+      await db().getRepository(Artist).delete(artistId);
+      await expect(db().getRepository(MovieRecommendations).count()).resolves.toBe(0);
+      await expect(db().getRepository(ArtistReleaseGroups).count()).resolves.toBe(0);
+    });
+
+    // The last four tests run in order on the shared database: revert, then apply again.
+    it('drops only the recommendation tables when the last migration is reverted', async () => {
       await db().undoLastMigration();
-      await expect(hasTable('verdicts')).resolves.toBe(false);
-      for (const table of TABLES.filter((name) => name !== 'verdicts')) {
-        await expect(hasTable(table)).resolves.toBe(true);
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(!RECOMMENDATION_TABLES.includes(table));
+      }
+      const remaining = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+      expect(remaining.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, 2));
+    });
+
+    it('drops only the verdicts table when the verdicts migration is reverted too', async () => {
+      await db().undoLastMigration();
+      for (const table of TABLES) {
+        const kept = !RECOMMENDATION_TABLES.includes(table) && table !== 'verdicts';
+        await expect(hasTable(table)).resolves.toBe(kept);
       }
       const remaining = await db().query<{ name: string }[]>('SELECT "name" FROM "migrations"');
       expect(remaining.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, 1));

@@ -1,6 +1,9 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { RefreshToken } from '../src/users/entities/refresh-token.entity.js';
 import { Album } from '../src/albums/entities/album.entity.js';
+import { Artist } from '../src/albums/entities/artist.entity.js';
+import { ArtistReleaseGroups } from '../src/recommendations/entities/artist-release-groups.entity.js';
+import { MovieRecommendations } from '../src/recommendations/entities/movie-recommendations.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
@@ -25,9 +28,18 @@ const TABLES = [
   'week_movies',
   'week_albums',
   'verdicts',
+  'movie_recommendations',
+  'artist_release_groups',
 ];
 
-const MIGRATION_NAMES = ['InitialSchema1764000000000', 'Verdicts1796256000000'];
+const MIGRATION_NAMES = [
+  'InitialSchema1764000000000',
+  'Verdicts1796256000000',
+  'Recommendations1796428800000',
+];
+
+/** The tables the recommendations migration adds. */
+const RECOMMENDATION_TABLES = ['movie_recommendations', 'artist_release_groups'];
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
 
@@ -38,6 +50,7 @@ const NOW = new Date('2025-12-28T16:05:00.000Z');
  */
 type SqliteConstraint =
   | 'SQLITE_CONSTRAINT_UNIQUE'
+  | 'SQLITE_CONSTRAINT_PRIMARYKEY'
   | 'SQLITE_CONSTRAINT_CHECK'
   | 'SQLITE_CONSTRAINT_FOREIGNKEY'
   | 'SQLITE_CONSTRAINT_TRIGGER';
@@ -57,7 +70,7 @@ async function expectConstraintViolation(
   if (message) expect((error as Error).message).toMatch(message);
 }
 
-describe('Migrations (initial schema, verdicts)', () => {
+describe('Migrations (initial schema, verdicts, recommendations)', () => {
   describe('on SQLite (better-sqlite3)', () => {
     let dataSource: DataSource;
 
@@ -126,6 +139,19 @@ describe('Migrations (initial schema, verdicts)', () => {
         genres: [{ id: 28, name: 'Action' }],
         cachedAt: NOW,
         creditsCachedAt: null,
+      });
+      return result.identifiers[0].id as number;
+    }
+
+    async function insertArtist(musicbrainzId = '83d91898-7763-47d7-b03b-b92132375c47') {
+      const result = await dataSource.getRepository(Artist).insert({
+        musicbrainzId,
+        name: 'Pink Floyd',
+        sortName: 'Pink Floyd',
+        disambiguation: null,
+        artistType: 'Group',
+        country: 'GB',
+        updatedAt: NOW,
       });
       return result.identifiers[0].id as number;
     }
@@ -498,29 +524,110 @@ describe('Migrations (initial schema, verdicts)', () => {
       await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
     });
 
-    it('drops only the verdicts table when the last migration is reverted, and every table after the first', async () => {
-      await dataSource.undoLastMigration();
-      await expect(hasTable('verdicts')).resolves.toBe(false);
-      for (const table of TABLES.filter((name) => name !== 'verdicts')) {
-        await expect(hasTable(table)).resolves.toBe(true);
-      }
-      const remaining = await dataSource.query<{ name: string }[]>(
-        'SELECT "name" FROM "migrations"',
+    it('stores one recommendations list per movie and one release-group list per artist, as JSON', async () => {
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      const results = [
+        { tmdbId: 1946, title: 'eXistenZ', releaseDate: null, posterPath: null, voteAverage: 6.9 },
+      ];
+      const releaseGroups = [
+        {
+          releaseGroupId: 'f5093c06-23e3-404f-aeaa-40f72885ee3a',
+          title: 'The Dark Side of the Moon',
+          primaryType: 'Album',
+          secondaryTypes: ['Live'],
+          firstReleaseDate: '1973-03',
+          artist: 'Pink Floyd',
+          artistIds: ['83d91898-7763-47d7-b03b-b92132375c47'],
+        },
+      ];
+      await dataSource
+        .getRepository(MovieRecommendations)
+        .insert({ movieId, results, cachedAt: NOW });
+      await dataSource
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups, cachedAt: NOW });
+      await expect(
+        dataSource.getRepository(MovieRecommendations).findOneByOrFail({ movieId }),
+      ).resolves.toEqual({ movieId, results, cachedAt: NOW });
+      await expect(
+        dataSource.getRepository(ArtistReleaseGroups).findOneByOrFail({ artistId }),
+      ).resolves.toEqual({ artistId, releaseGroups, cachedAt: NOW });
+
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(MovieRecommendations)
+          .insert({ movieId, results: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_PRIMARYKEY',
       );
-      expect(remaining.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, 1));
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId, releaseGroups: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_PRIMARYKEY',
+      );
+    });
+
+    it('refuses a list for a missing movie or artist, and deletes the lists with their movie or artist', async () => {
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(MovieRecommendations)
+          .insert({ movieId: 999, results: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_FOREIGNKEY',
+      );
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId: 999, releaseGroups: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_FOREIGNKEY',
+      );
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      await dataSource
+        .getRepository(MovieRecommendations)
+        .insert({ movieId, results: [], cachedAt: NOW });
+      await dataSource
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups: [], cachedAt: NOW });
+
+      await dataSource.getRepository(Movie).delete(movieId);
+      await dataSource.getRepository(Artist).delete(artistId);
+      await expect(dataSource.getRepository(MovieRecommendations).count()).resolves.toBe(0);
+      await expect(dataSource.getRepository(ArtistReleaseGroups).count()).resolves.toBe(0);
+    });
+
+    it('drops only the recommendation tables when the last migration is reverted, then verdicts, then every table', async () => {
+      const executedNames = async () =>
+        (await dataSource.query<{ name: string }[]>('SELECT "name" FROM "migrations"')).map(
+          (row) => row.name,
+        );
+      await dataSource.undoLastMigration();
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(!RECOMMENDATION_TABLES.includes(table));
+      }
+      expect(await executedNames()).toEqual(MIGRATION_NAMES.slice(0, 2));
+
+      await dataSource.undoLastMigration();
+      for (const table of TABLES) {
+        const kept = !RECOMMENDATION_TABLES.includes(table) && table !== 'verdicts';
+        await expect(hasTable(table)).resolves.toBe(kept);
+      }
+      expect(await executedNames()).toEqual(MIGRATION_NAMES.slice(0, 1));
 
       await dataSource.undoLastMigration();
       for (const table of TABLES) {
         await expect(hasTable(table)).resolves.toBe(false);
       }
-      const executed = await dataSource.query<unknown[]>('SELECT * FROM "migrations"');
-      expect(executed).toEqual([]);
+      expect(await executedNames()).toEqual([]);
     });
 
-    it('applies the verdicts migration again cleanly after a revert, with an empty schema diff', async () => {
+    it('applies the verdicts and recommendations migrations again cleanly after a revert, with an empty schema diff', async () => {
+      await dataSource.undoLastMigration();
       await dataSource.undoLastMigration();
       await dataSource.runMigrations();
-      await expect(hasTable('verdicts')).resolves.toBe(true);
+      for (const table of TABLES) {
+        await expect(hasTable(table)).resolves.toBe(true);
+      }
       const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
       expect(upQueries.map((query) => query.query)).toEqual([]);
     });
