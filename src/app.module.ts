@@ -10,6 +10,7 @@ import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MoviesModule } from './movies/movies.module.js';
+import { RecommendationsModule } from './recommendations/recommendations.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
 import { VerdictsModule } from './verdicts/verdicts.module.js';
@@ -23,6 +24,7 @@ const API_MODULES = [
   VerdictsModule,
   MoviesModule,
   AlbumsModule,
+  RecommendationsModule,
 ];
 
 @Module({
