@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import request, { type Response } from 'supertest';
 import type { DataSource } from 'typeorm';
 import { AlbumArtist } from '../../src/albums/entities/album-artist.entity.js';

@@ -83,8 +83,7 @@ export interface ReleaseGroupPage {
  * without a string id (a UUID) or a string title is dropped. Returns null for an invalid reply.
  */
 export function mapReleaseGroupPage(reply: JsonObject): ReleaseGroupPage | null {
-  const { 'release-group-count': count, 'release-groups': entries } =
-    reply as MbReleaseGroupBrowse;
+  const { 'release-group-count': count, 'release-groups': entries } = reply as MbReleaseGroupBrowse;
   if (!isInteger(count) || !Array.isArray(entries)) return null;
   const releaseGroups: ReleaseGroupData[] = [];
   for (const entry of entries) {

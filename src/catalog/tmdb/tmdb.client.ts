@@ -14,12 +14,7 @@ import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { baseHeaders, redactApiKey, withQuery } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
-import {
-  mapCredits,
-  mapMovieDetails,
-  mapRecommendations,
-  mapSearchReply,
-} from './tmdb.mapper.js';
+import { mapCredits, mapMovieDetails, mapRecommendations, mapSearchReply } from './tmdb.mapper.js';
 
 /** TMDB's soft ceiling is 40-50 requests/s per IP; we stay at 20/s for the whole process. */
 const REQUESTS_PER_SECOND = 20;

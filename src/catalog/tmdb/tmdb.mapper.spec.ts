@@ -1,10 +1,5 @@
 import type { MovieSearchResult } from '../catalog.types.js';
-import {
-  mapCredits,
-  mapMovieDetails,
-  mapRecommendations,
-  mapSearchReply,
-} from './tmdb.mapper.js';
+import { mapCredits, mapMovieDetails, mapRecommendations, mapSearchReply } from './tmdb.mapper.js';
 
 /** A search entry in TMDB's shape, with the extra fields TMDB sends and we ignore. */
 function searchEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -564,9 +559,7 @@ describe(mapRecommendations.name, () => {
 
   it('reads entries like search entries: empty values become null or 0', () => {
     expect(
-      mapRecommendations(
-        reply([entry({ release_date: '', poster_path: '', vote_average: null })]),
-      ),
+      mapRecommendations(reply([entry({ release_date: '', poster_path: '', vote_average: null })])),
     ).toEqual([
       { tmdbId: 27205, title: 'Inception', releaseDate: null, posterPath: null, voteAverage: 0 },
     ]);
