@@ -11,37 +11,15 @@ import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
+import {
+  MIGRATION_NAMES,
+  NOW,
+  PINK_FLOYD_ROW,
+  RECOMMENDATION_TABLES,
+  STORED_LISTS,
+  TABLES,
+} from '../test/support/migrated-schema.js';
 import { MIGRATIONS } from './index.js';
-
-const TABLES = [
-  'users',
-  'refresh_tokens',
-  'weeks',
-  'movies',
-  'people',
-  'movie_cast',
-  'movie_crew',
-  'albums',
-  'album_aliases',
-  'artists',
-  'album_artists',
-  'week_movies',
-  'week_albums',
-  'verdicts',
-  'movie_recommendations',
-  'artist_release_groups',
-];
-
-const MIGRATION_NAMES = [
-  'InitialSchema1764000000000',
-  'Verdicts1796256000000',
-  'Recommendations1796428800000',
-];
-
-/** The tables the recommendations migration adds. */
-const RECOMMENDATION_TABLES = ['movie_recommendations', 'artist_release_groups'];
-
-const NOW = new Date('2025-12-28T16:05:00.000Z');
 
 /**
  * better-sqlite3 error codes, carried by QueryFailedError.driverError.code. Note that SQLite reports a violated
@@ -143,16 +121,8 @@ describe('Migrations (initial schema, verdicts, recommendations)', () => {
       return result.identifiers[0].id as number;
     }
 
-    async function insertArtist(musicbrainzId = '83d91898-7763-47d7-b03b-b92132375c47') {
-      const result = await dataSource.getRepository(Artist).insert({
-        musicbrainzId,
-        name: 'Pink Floyd',
-        sortName: 'Pink Floyd',
-        disambiguation: null,
-        artistType: 'Group',
-        country: 'GB',
-        updatedAt: NOW,
-      });
+    async function insertArtist() {
+      const result = await dataSource.getRepository(Artist).insert(PINK_FLOYD_ROW);
       return result.identifiers[0].id as number;
     }
 
@@ -527,20 +497,7 @@ describe('Migrations (initial schema, verdicts, recommendations)', () => {
     it('stores one recommendations list per movie and one release-group list per artist, as JSON', async () => {
       const movieId = await insertMovie(27205);
       const artistId = await insertArtist();
-      const results = [
-        { tmdbId: 1946, title: 'eXistenZ', releaseDate: null, posterPath: null, voteAverage: 6.9 },
-      ];
-      const releaseGroups = [
-        {
-          releaseGroupId: 'f5093c06-23e3-404f-aeaa-40f72885ee3a',
-          title: 'The Dark Side of the Moon',
-          primaryType: 'Album',
-          secondaryTypes: ['Live'],
-          firstReleaseDate: '1973-03',
-          artist: 'Pink Floyd',
-          artistIds: ['83d91898-7763-47d7-b03b-b92132375c47'],
-        },
-      ];
+      const { results, releaseGroups } = STORED_LISTS;
       await dataSource
         .getRepository(MovieRecommendations)
         .insert({ movieId, results, cachedAt: NOW });

@@ -7,10 +7,15 @@ import type { MovieRecommendation, ReleaseGroupData } from '../../src/catalog/ca
 import type { Movie } from '../../src/movies/entities/movie.entity.js';
 import { ArtistReleaseGroups } from '../../src/recommendations/entities/artist-release-groups.entity.js';
 import { MovieRecommendations } from '../../src/recommendations/entities/movie-recommendations.entity.js';
-import type { FakeUpstream } from '../fake-upstream/fake-upstream.js';
-import { TEST_USER_AGENT } from './album-helpers.js';
-import { FakeClock } from './fake-clock.js';
-import { createTestApp, type TestApp } from './test-app.js';
+import {
+  DEFAULT_SETTINGS,
+  FakeUpstream,
+  type FakeUpstreamSettings,
+} from '../fake-upstream/fake-upstream.js';
+import { startAlbumApp } from './album-helpers.js';
+import { expectValidationError } from './auth-helpers.js';
+import type { FakeClock } from './fake-clock.js';
+import type { TestApp } from './test-app.js';
 import { member, seedAlbum, WeekPicker, WeeksClient, type Member } from './week-helpers.js';
 import { VerdictsClient } from './verdict-helpers.js';
 
@@ -23,27 +28,48 @@ export interface ClubApp {
 }
 
 /**
- * The full app against `fake` (no MusicBrainz pacing unless `env` says so, a 300 ms upstream
- * timeout, a FakeClock), listening on a loopback port so concurrent requests share one listener.
+ * One fake upstream for a spec file, cleared before each test (log, faults, and its settings back
+ * to DEFAULT_SETTINGS plus `settings`), and `app()`: an app of the album tests' kind
+ * (startAlbumApp: no MusicBrainz pacing unless `env` says so, a 300 ms upstream timeout, a
+ * FakeClock) with a club, closed after the test.
  */
+export function useClubApps(settings: Partial<FakeUpstreamSettings> = {}): {
+  readonly fake: FakeUpstream;
+  app(env?: Record<string, string | undefined>): Promise<ClubApp>;
+} {
+  let fake: FakeUpstream | undefined;
+  const apps: ClubApp[] = [];
+  beforeAll(async () => {
+    fake = await FakeUpstream.start();
+  });
+  beforeEach(() => {
+    fake!.clear();
+    Object.assign(fake!.settings, DEFAULT_SETTINGS, settings);
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((started) => started.close()));
+  });
+  afterAll(async () => {
+    await fake?.stop();
+  });
+  return {
+    get fake() {
+      return fake!;
+    },
+    async app(env = {}) {
+      const started = await startClubApp(fake!, env);
+      apps.push(started);
+      return started;
+    },
+  };
+}
+
 export async function startClubApp(
   fake: FakeUpstream,
   env: Record<string, string | undefined> = {},
 ): Promise<ClubApp> {
-  const clock = new FakeClock();
-  const t = await createTestApp({
-    env: {
-      ...fake.env(),
-      MUSICBRAINZ_USER_AGENT: TEST_USER_AGENT,
-      MUSICBRAINZ_MIN_INTERVAL: '0',
-      UPSTREAM_TIMEOUT: '300ms',
-      ...env,
-    },
-    clock,
-    listen: true,
-  });
-  const club = await Club.start(t);
-  return { t, clock, club, close: () => t.close() };
+  const { t, clock, close } = await startAlbumApp(fake, env);
+  return { t, clock, club: await Club.start(t), close };
 }
 
 /**
@@ -232,4 +258,16 @@ export function releaseGroup(
     artistIds: artists.map((artist) => artist.musicbrainzId),
     ...fields,
   };
+}
+
+/** `limit` outside 1–50, or not an integer, is a 422 on `limit` (contract §1.4). */
+export async function expectLimitRefused(get: (query: string) => Promise<Response>): Promise<void> {
+  for (const limit of ['0', '51', '-1']) {
+    const res = await get(`?limit=${limit}`);
+    expectValidationError(res, ['limit'], 'query');
+    expect(res.body.detail).toBe('limit must be between 1 and 50');
+  }
+  for (const query of ['?limit=ten', '?limit=1.5', '?limit=1&limit=2']) {
+    expectValidationError(await get(query), ['limit'], 'query');
+  }
 }
