@@ -5,7 +5,7 @@
  * Type-only imports count too: a type dependency is still a dependency.
  */
 const FEATURES =
-  'auth|users|weeks|movies|albums|catalog|health|backup|verdicts|stats|export|recommendations|cli';
+  'auth|users|invites|weeks|movies|albums|catalog|health|backup|verdicts|stats|export|recommendations|cli';
 const below = (folder, forbidden) => ({
   name: `${folder}-imports-downward-only`,
   comment: `${folder}/ may not import ${forbidden.replaceAll('|', ', ')}`,
@@ -31,19 +31,27 @@ module.exports = {
       from: { path: '^src/[^/]+/' },
       to: { path: '^src/[^/]+\\.ts$', pathNot: '^src/version\\.ts$' },
     },
-    below('config', `${FEATURES}|common|database|http|cache`),
-    below('common', `${FEATURES}|database|http|cache`),
-    below('database', `${FEATURES}|http|cache`),
+    below('config', `${FEATURES}|common|database|http|cache|metrics`),
+    below('common', `${FEATURES}|database|http|cache|metrics`),
+    below('database', `${FEATURES}|http|cache|metrics`),
+    below('metrics', `${FEATURES}|http|cache|database`),
     below('http', FEATURES),
     below('cache', `${FEATURES}|http`),
     below('catalog', 'auth|users|weeks|movies|albums|health|verdicts|stats|export|recommendations'),
     below('movies', 'auth|users|weeks|albums|health|verdicts|stats|export|recommendations'),
     below('albums', 'auth|users|weeks|movies|health|verdicts|stats|export|recommendations'),
-    below('users', 'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
+    below(
+      'users',
+      'auth|invites|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations',
+    ),
     below('auth', 'weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations'),
+    below(
+      'invites',
+      'auth|weeks|movies|albums|catalog|health|verdicts|stats|export|recommendations',
+    ),
     below('weeks', 'auth|health|stats|export|recommendations'),
     below('verdicts', 'auth|weeks|health|stats|export|recommendations'),
-    below('recommendations', 'auth|users|health|backup|stats|export'),
+    below('recommendations', 'auth|users|invites|health|backup|stats|export'),
     below('health', `auth|users|weeks|movies|albums|catalog|cli`),
     below('backup', FEATURES.replace('backup|', '')),
     {

@@ -1,10 +1,13 @@
 /**
- * The reads benchmark's reference server (issue #4): plain node:http + better-sqlite3, no framework.
- * It answers GET /api/weeks/{id}, GET /api/weeks?page=&page_size=[&year=] and
- * GET /api/movies/selections?page=&page_size= with the same JSON as the app (same keys, same key
- * order, same timestamps), from the same SQLite file, behind the same bearer-token check (HS256
- * verified with node:crypto, exp required and in the future, sub a decimal user id, the user must
- * exist and be active). It is the practical upper bound for those reads on this machine.
+ * The reads benchmark's reference server (issues #4 and #9): plain node:http + better-sqlite3, no
+ * framework. It answers GET /api/weeks/{id}, GET /api/weeks?page=&page_size=[&year=],
+ * GET /api/movies/selections?page=&page_size= and GET /api/albums/selections?page=&page_size= with
+ * the same JSON as the app (same keys, same key order, same timestamps, the same verdicts and rating
+ * summaries), from the same SQLite file, behind the same bearer-token check (HS256 verified with
+ * node:crypto, exp required and in the future, sub a decimal user id, the user must exist and be
+ * active). It is the practical upper bound for those reads on this machine: one query per part of
+ * the reply (week detail: week, movies, albums, their verdicts; selections: count, page, picks with
+ * their rating aggregates), on the indexes the migrations create.
  *
  * Run as a child process: REF_DATABASE=<sqlite file> SECRET_KEY=<key> PORT=<port>
  * [COVERART_BASE_URL=<url>] node dist-bench/bench/reference-server.js
@@ -61,13 +64,12 @@ interface MovieRow {
 }
 
 interface MovieSlotRow extends MovieRow {
+  pick_id: number;
   position: number;
   added_at: string;
 }
 
-interface AlbumSlotRow {
-  position: number;
-  added_at: string;
+interface AlbumRow {
   id: number;
   musicbrainz_id: string;
   title: string;
@@ -78,13 +80,36 @@ interface AlbumSlotRow {
   cached_at: string;
 }
 
+interface AlbumSlotRow extends AlbumRow {
+  pick_id: number;
+  position: number;
+  added_at: string;
+}
+
+/** A pick with the aggregates of its ratings (null sums when it has none). */
 interface SelectionRow {
-  movie_id: number;
+  item_id: number;
   week_id: number;
   year: number;
   week_number: number;
   position: number;
   added_at: string;
+  count: number;
+  sum: number | null;
+  squares: number | null;
+}
+
+interface VerdictRow {
+  week_movie_id: number | null;
+  week_album_id: number | null;
+  user_id: number;
+  username: string;
+  rating: number | null;
+  review: string | null;
+  spoiler: number;
+  consumed_on: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 const SPACE_SEPARATED = /^\d\d\d\d-\d\d-\d\d \d\d:\d\d/;
@@ -132,12 +157,71 @@ function toMovieRef(row: MovieRow) {
   };
 }
 
-function coverArtUrl(baseUrl: string, row: AlbumSlotRow): string | null {
+function coverArtUrl(baseUrl: string, row: AlbumRow): string | null {
   if (row.cover_art_source === 'release') return `${baseUrl}/release/${row.musicbrainz_id}/front`;
   if (row.cover_art_source === 'release-group' && row.release_group_id !== null) {
     return `${baseUrl}/release-group/${row.release_group_id}/front`;
   }
   return null;
+}
+
+function toAlbumRef(baseUrl: string, row: AlbumRow) {
+  return {
+    id: row.id,
+    musicbrainz_id: row.musicbrainz_id,
+    title: row.title,
+    artist: row.artist,
+    release_date: row.release_date,
+    cover_art_url: coverArtUrl(baseUrl, row),
+    cached_at: ts(row.cached_at),
+  };
+}
+
+/** Key order as in src/verdicts/dto/verdict-responses.dto.ts. */
+function toVerdict(row: VerdictRow) {
+  return {
+    user: { id: row.user_id, username: row.username },
+    rating: row.rating,
+    review: row.review,
+    spoiler: row.spoiler !== 0,
+    consumed_on: row.consumed_on,
+    created_at: ts(row.created_at),
+    updated_at: ts(row.updated_at),
+  };
+}
+
+/** Ratings added up: count, sum, sum of squares (integers). */
+interface Totals {
+  count: number;
+  sum: number;
+  squares: number;
+}
+
+/**
+ * The wire RatingSummary (opinions.md §1.1), the arithmetic of src/common/dto/rating-summary.dto.ts:
+ * the average is sum / count rounded half-up on integers; the spread √(count·Σr² − (Σr)²) / count,
+ * rounded the same way when the root is an integer, else (irrational, never a tie) by Math.round.
+ */
+function ratingSummary({ count, sum, squares }: Totals) {
+  if (count === 0) return { count: 0, average: null, spread: null };
+  const root = Math.sqrt(count * squares - sum * sum);
+  return {
+    count,
+    average: roundRatio(sum, count),
+    spread:
+      count < 2
+        ? null
+        : Number.isInteger(root)
+          ? roundRatio(root, count)
+          : Math.round((root / count) * 100) / 100,
+  };
+}
+
+const NO_RATINGS: Totals = { count: 0, sum: 0, squares: 0 };
+
+/** numerator / denominator rounded half-up to 2 decimals, for non-negative integers. */
+function roundRatio(numerator: number, denominator: number): number {
+  return Math.floor((200 * numerator + denominator) / (2 * denominator)) / 100;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,21 +317,31 @@ export function startReferenceServer(options: {
     w.week_number, w.notes, w.created_at, w.updated_at`;
   const MOVIE_COLUMNS = `m.id, m.tmdb_id, m.title, m.original_title, m.release_date, m.poster_path,
     m.overview, m.cached_at`;
+  const ALBUM_COLUMNS = `a.id, a.musicbrainz_id, a.title, a.artist, a.release_date,
+    a.release_group_id, a.cover_art_source, a.cached_at`;
   const sql = {
     user: db.prepare('SELECT is_active FROM users WHERE id = ?'),
     week: db.prepare(
       `SELECT ${WEEK_COLUMNS} FROM weeks w LEFT JOIN users u ON u.id = w.user_id WHERE w.id = ?`,
     ),
     weekMovies: db.prepare(
-      `SELECT wm.position, wm.added_at, ${MOVIE_COLUMNS}
+      `SELECT wm.id AS pick_id, wm.position, wm.added_at, ${MOVIE_COLUMNS}
        FROM week_movies wm JOIN movies m ON m.id = wm.movie_id
        WHERE wm.week_id = ? ORDER BY wm.position`,
     ),
     weekAlbums: db.prepare(
-      `SELECT wa.position, wa.added_at, a.id, a.musicbrainz_id, a.title, a.artist, a.release_date,
-         a.release_group_id, a.cover_art_source, a.cached_at
+      `SELECT wa.id AS pick_id, wa.position, wa.added_at, ${ALBUM_COLUMNS}
        FROM week_albums wa JOIN albums a ON a.id = wa.album_id
        WHERE wa.week_id = ? ORDER BY wa.position`,
+    ),
+    // Each side walks its pick table's (week_id, …) index, then UQ_verdicts_week_*_id_user_id.
+    weekVerdicts: db.prepare(
+      `SELECT v.week_movie_id, v.week_album_id, u.id AS user_id, u.username, v.rating, v.review,
+         v.spoiler, v.consumed_on, v.created_at, v.updated_at
+       FROM verdicts v JOIN users u ON u.id = v.user_id
+       WHERE v.week_movie_id IN (SELECT id FROM week_movies WHERE week_id = ?)
+          OR v.week_album_id IN (SELECT id FROM week_albums WHERE week_id = ?)
+       ORDER BY v.created_at, v.user_id`,
     ),
     countWeeks: db.prepare('SELECT COUNT(*) AS total FROM weeks'),
     countWeeksOfYear: db.prepare('SELECT COUNT(*) AS total FROM weeks WHERE year = ?'),
@@ -259,18 +353,48 @@ export function startReferenceServer(options: {
       `SELECT ${WEEK_COLUMNS} FROM weeks w LEFT JOIN users u ON u.id = w.user_id
        WHERE w.year = ? ORDER BY w.year DESC, w.week_number DESC LIMIT ? OFFSET ?`,
     ),
-    countSelected: db.prepare('SELECT COUNT(DISTINCT movie_id) AS total FROM week_movies'),
-    pageSelected: db.prepare(
-      `SELECT ${MOVIE_COLUMNS} FROM movies m
-       WHERE EXISTS (SELECT 1 FROM week_movies s WHERE s.movie_id = m.id)
-       ORDER BY m.sort_title, m.id LIMIT ? OFFSET ?`,
+  };
+  /** Selections (contract §10, opinions.md §1.4): the same three queries for movies and albums. */
+  const selectionsSql = (kind: {
+    items: string;
+    columns: string;
+    picks: string;
+    itemColumn: string;
+    verdictColumn: string;
+  }) => ({
+    count: db.prepare(`SELECT COUNT(DISTINCT ${kind.itemColumn}) AS total FROM ${kind.picks}`),
+    page: db.prepare(
+      `SELECT ${kind.columns} FROM ${kind.items}
+       WHERE EXISTS (SELECT 1 FROM ${kind.picks} s WHERE s.${kind.itemColumn} = item.id)
+       ORDER BY item.sort_title, item.id LIMIT ? OFFSET ?`,
     ),
-    selectionsOf: db.prepare(
-      `SELECT wm.movie_id, wm.week_id, w.year, w.week_number, wm.position, wm.added_at
-       FROM week_movies wm JOIN weeks w ON w.id = wm.week_id
-       WHERE wm.movie_id IN (SELECT value FROM json_each(?))
-       ORDER BY w.year, w.week_number, wm.position`,
+    // Every pick of the page's items with its ratings added up (UQ_verdicts_week_*_id_user_id).
+    picks: db.prepare(
+      `SELECT p.${kind.itemColumn} AS item_id, p.week_id, w.year, w.week_number, p.position,
+         p.added_at, COUNT(v.rating) AS count, SUM(v.rating) AS sum,
+         SUM(v.rating * v.rating) AS squares
+       FROM ${kind.picks} p JOIN weeks w ON w.id = p.week_id
+       LEFT JOIN verdicts v ON v.${kind.verdictColumn} = p.id
+       WHERE p.${kind.itemColumn} IN (SELECT value FROM json_each(?))
+       GROUP BY p.id
+       ORDER BY w.year, w.week_number, p.position`,
     ),
+  });
+  const selectionsSqlOf = {
+    movie: selectionsSql({
+      items: 'movies item',
+      columns: MOVIE_COLUMNS.replace(/\bm\./g, 'item.'),
+      picks: 'week_movies',
+      itemColumn: 'movie_id',
+      verdictColumn: 'week_movie_id',
+    }),
+    album: selectionsSql({
+      items: 'albums item',
+      columns: ALBUM_COLUMNS.replace(/\ba\./g, 'item.'),
+      picks: 'week_albums',
+      itemColumn: 'album_id',
+      verdictColumn: 'week_album_id',
+    }),
   };
 
   /** The same 401s as the app's JwtStrategy + JwtAuthGuard (contract §3.6). */
@@ -312,25 +436,42 @@ export function startReferenceServer(options: {
     if (!week) throw new HttpError(404, { detail: 'Week not found' });
     const movies = sql.weekMovies.all(id) as MovieSlotRow[];
     const albums = sql.weekAlbums.all(id) as AlbumSlotRow[];
+    // By created_at, then user id, grouped by pick: the order each pick lists its verdicts in.
+    const verdicts = new Map<
+      string,
+      { verdicts: ReturnType<typeof toVerdict>[]; totals: Totals }
+    >();
+    for (const row of sql.weekVerdicts.all(id, id) as VerdictRow[]) {
+      const key = row.week_movie_id !== null ? `m${row.week_movie_id}` : `a${row.week_album_id}`;
+      let pick = verdicts.get(key);
+      if (!pick)
+        verdicts.set(key, (pick = { verdicts: [], totals: { count: 0, sum: 0, squares: 0 } }));
+      pick.verdicts.push(toVerdict(row));
+      if (row.rating !== null) {
+        pick.totals.count++;
+        pick.totals.sum += row.rating;
+        pick.totals.squares += row.rating * row.rating;
+      }
+    }
+    const judged = (key: string) => {
+      const pick = verdicts.get(key);
+      return pick
+        ? { verdicts: pick.verdicts, rating: ratingSummary(pick.totals) }
+        : { verdicts: [], rating: ratingSummary(NO_RATINGS) };
+    };
     return {
       ...toWeek(week),
       movies: movies.map((row) => ({
         position: row.position,
         added_at: ts(row.added_at),
         movie: toMovieRef(row),
+        ...judged(`m${row.pick_id}`),
       })),
       albums: albums.map((row) => ({
         position: row.position,
         added_at: ts(row.added_at),
-        album: {
-          id: row.id,
-          musicbrainz_id: row.musicbrainz_id,
-          title: row.title,
-          artist: row.artist,
-          release_date: row.release_date,
-          cover_art_url: coverArtUrl(coverBase, row),
-          cached_at: ts(row.cached_at),
-        },
+        album: toAlbumRef(coverBase, row),
+        ...judged(`a${row.pick_id}`),
       })),
     };
   }
@@ -355,57 +496,83 @@ export function startReferenceServer(options: {
     return { total, page, page_size, results: rows.map(toWeek) };
   }
 
-  function movieSelections(query: URLSearchParams) {
+  function selections(kind: 'movie' | 'album', query: URLSearchParams) {
     const { page, page_size } = intParams(query, [
       { name: 'page', min: 1, max: 10000, fallback: 1 },
       { name: 'page_size', min: 1, max: 100, fallback: 20 },
     ]) as { page: number; page_size: number };
-    const total = (sql.countSelected.get() as { total: number }).total;
-    const movies = sql.pageSelected.all(page_size, (page - 1) * page_size) as MovieRow[];
-    const byMovie = new Map<number, ReturnType<typeof toSelection>[]>();
-    for (const movie of movies) byMovie.set(movie.id, []);
-    if (movies.length > 0) {
-      const rows = sql.selectionsOf.all(JSON.stringify(movies.map((m) => m.id))) as SelectionRow[];
-      for (const row of rows) byMovie.get(row.movie_id)!.push(toSelection(row));
+    const statements = selectionsSqlOf[kind];
+    const total = (statements.count.get() as { total: number }).total;
+    const items = statements.page.all(page_size, (page - 1) * page_size) as (MovieRow | AlbumRow)[];
+    const byItem = new Map<
+      number,
+      { selections: ReturnType<typeof toSelection>[]; totals: Totals }
+    >();
+    for (const item of items) {
+      byItem.set(item.id, { selections: [], totals: { count: 0, sum: 0, squares: 0 } });
+    }
+    if (items.length > 0) {
+      const rows = statements.picks.all(
+        JSON.stringify(items.map((item) => item.id)),
+      ) as SelectionRow[];
+      for (const row of rows) {
+        const item = byItem.get(row.item_id)!;
+        const totals = { count: row.count, sum: row.sum ?? 0, squares: row.squares ?? 0 };
+        item.selections.push(toSelection(row, totals));
+        item.totals.count += totals.count;
+        item.totals.sum += totals.sum;
+        item.totals.squares += totals.squares;
+      }
     }
     return {
       total,
       page,
       page_size,
-      results: movies.map((movie) => ({
-        ...toMovieRef(movie),
-        selections: byMovie.get(movie.id)!,
-      })),
+      results: items.map((item) => {
+        const { selections, totals } = byItem.get(item.id)!;
+        return {
+          ...(kind === 'movie'
+            ? toMovieRef(item as MovieRow)
+            : toAlbumRef(coverBase, item as AlbumRow)),
+          selections,
+          rating: ratingSummary(totals),
+        };
+      }),
     };
   }
 
-  function toSelection(row: SelectionRow) {
+  function toSelection(row: SelectionRow, totals: Totals) {
     return {
       week_id: row.week_id,
       year: row.year,
       week_number: row.week_number,
       position: row.position,
       added_at: ts(row.added_at),
+      rating: ratingSummary(totals),
     };
   }
 
   const WEEK_PATH = /^\/api\/weeks\/([^/]+)\/?$/;
   const WEEK_ID = /^\d+$/;
+  const SELECTIONS_PATH = /^\/api\/(movies|albums)\/selections\/?$/;
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://reference');
     const path = url.pathname;
     if (path === '/health') return send(req, res, 200, { status: 'ok' });
     const isList = path === '/api/weeks' || path === '/api/weeks/';
-    const isSelections = path === '/api/movies/selections' || path === '/api/movies/selections/';
+    const selectionsOf = SELECTIONS_PATH.exec(path)?.[1];
     const weekMatch = isList ? null : WEEK_PATH.exec(path);
-    if (!isList && !isSelections && !weekMatch) return send(req, res, 404, { detail: 'Not Found' });
+    if (!isList && !selectionsOf && !weekMatch) return send(req, res, 404, { detail: 'Not Found' });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, 405, { detail: 'Method Not Allowed' }, { Allow: 'GET, HEAD' });
     }
     authenticate(req);
     if (isList) return send(req, res, 200, weekPage(url.searchParams));
-    if (isSelections) return send(req, res, 200, movieSelections(url.searchParams));
+    if (selectionsOf) {
+      const kind = selectionsOf === 'movies' ? 'movie' : 'album';
+      return send(req, res, 200, selections(kind, url.searchParams));
+    }
     const raw = weekMatch![1];
     const id = WEEK_ID.test(raw) ? Number(raw) : NaN;
     if (!(id >= 1 && id <= 2_147_483_647)) {

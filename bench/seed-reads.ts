@@ -1,13 +1,21 @@
 /**
- * Seeds a SQLite file for the reads benchmark (issue #4): the schema from the real migrations, then
- * users, weeks, movies, albums and picks inserted with better-sqlite3 in one transaction.
+ * Seeds a SQLite file for the reads benchmark (issues #4 and #9): the schema from the real migrations,
+ * then users, weeks, movies, albums, picks and verdicts inserted with better-sqlite3 in one transaction.
  *
  * - `weeks` weeks, valid ISO weeks only: 52 per year from `startYear` (weeks 1–52 exist every year).
- * - 2 movie picks per week, every pick a different movie (2 × weeks distinct selected movies), plus
- *   ~10% catalog movies nobody picked (they must stay out of the selections listing).
- * - An album in position 1 of every other week and in position 2 of every fifth week, all distinct.
+ * - 2 movie picks per week, every pick a different movie except one movie picked twice (week 3 and
+ *   week 5, position 1), plus ~10% catalog movies nobody picked (they must stay out of the selections
+ *   listing).
+ * - An album in position 1 of every other week and in position 2 of every fifth week, all distinct
+ *   except one album picked twice (week 3 and week 11, position 1).
  * - Most weeks owned (one owner is a deactivated user), every tenth week unclaimed.
  * - Titles drawn from a small vocabulary, some non-ASCII, some duplicated (ties broken by id).
+ * - 2 verdicts per pick by two different members (the deactivated one included): ~12% review-only
+ *   (no rating), reviews with quotes, backslashes, control characters, non-ASCII and astral text,
+ *   some spoilers, some with `consumed_on`, some pairs with the same `created_at` (ordered by user
+ *   id). The picks of weeks 2, 3, 5, 6 and 11 (`verdictProbeWeekIds`) carry hand-made cases instead:
+ *   0, 1, 3 and 5 verdicts, averages that need rounding (7.5, 8.33, pooled 8.125 → 8.13), a slot
+ *   with only reviews.
  * Timestamps are written the way TypeORM writes a Date to a SQLite datetime column: UTC
  * 'YYYY-MM-DD HH:MM:SS.SSS'.
  */
@@ -26,6 +34,10 @@ export interface SeededReads {
   moviePicks: number;
   albums: number;
   albumPicks: number;
+  /** Distinct movies (albums) in some week: what the selections listings count. */
+  selectedMovies: number;
+  selectedAlbums: number;
+  verdicts: number;
   /** An active user to sign the bench token for. */
   tokenUserId: number;
   inactiveUserId: number;
@@ -34,6 +46,10 @@ export interface SeededReads {
   unclaimedWeekId: number;
   /** A year that holds weeks, for the `?year=` identity check. */
   someYear: number;
+  /** The weeks whose picks carry the hand-made verdict cases (VERDICT_CASES). */
+  verdictProbeWeekIds: number[];
+  /** The selections pages (page_size 100) that hold the items picked in those weeks. */
+  verdictProbePages: { movies: number[]; albums: number[] };
 }
 
 const USERS = [
@@ -92,6 +108,103 @@ const NOUNS = [
   'Æon',
   'Storm',
 ];
+/** Reviews: JSON escaping (quotes, backslash, control characters, U+2028), non-ASCII, astral text. */
+const REVIEWS = [
+  'Loved it.',
+  'Not for me — too long by half.',
+  'The "twist" was obvious from the first scene.',
+  'Ça m’a plu ; la fin est sublime.',
+  'Ein Meisterwerk, über alles.',
+  '最高でした 🎬🍿',
+  'A backslash \\ and a tab\there.',
+  'Two lines:\nfirst, then second.',
+  '<b>bold</b> & </script> "double" \'single\'',
+  'Σκοτεινή και όμορφη. Тихий шедевр.',
+  'A line separator\u2028and a paragraph separator\u2029inside.',
+  'A control \u0001 character and a family 👩‍👩‍👧 emoji.',
+];
+
+interface VerdictSeed {
+  user: number;
+  rating: number | null;
+  review: string | null;
+  spoiler: boolean;
+  consumedOn: string | null;
+  /** Milliseconds after the pick was added. */
+  createdAfter: number;
+  updatedAfter: number;
+}
+
+const HOUR = 3_600_000;
+const verdict = (
+  user: number,
+  rating: number | null,
+  createdAfter: number,
+  more: Partial<VerdictSeed> = {},
+): VerdictSeed => ({
+  user,
+  rating,
+  review: null,
+  spoiler: false,
+  consumedOn: null,
+  createdAfter,
+  updatedAfter: createdAfter,
+  ...more,
+});
+
+/**
+ * Hand-made verdicts, by `kind week/position`, for the identity probes: every case the replies
+ * must render alike. Every other pick gets 2 verdicts from the PRNG.
+ */
+const VERDICT_CASES: Record<string, VerdictSeed[]> = {
+  // No verdict: "verdicts": [], count 0, average and spread null.
+  'movie 2/1': [],
+  // One: spread null; a spoiler, a consumed_on, an update later than the creation.
+  'movie 2/2': [
+    verdict(3, 7, HOUR, {
+      review: 'Spoiler: "Rosebud" was the sled.',
+      spoiler: true,
+      consumedOn: '2024-01-09',
+      updatedAfter: 30 * HOUR + 17,
+    }),
+  ],
+  // 7, 8, 10 → average 8.33, spread 1.25. The same movie is picked again in week 5.
+  'movie 3/1': [
+    verdict(4, 10, HOUR),
+    verdict(1, 7, 2 * HOUR, { consumedOn: '2024-01-10' }),
+    verdict(2, 8, 3 * HOUR, { review: 'Solid. ✓' }),
+  ],
+  // 7 and 8 → 7.5, spread 0.5.
+  'movie 3/2': [verdict(2, 7, HOUR), verdict(5, 8, 2 * HOUR, { review: '½ a masterpiece' })],
+  // A review-only verdict next to a rating: count 1, spread null. The album is picked again in week 11.
+  'album 3/1': [
+    verdict(4, null, HOUR, { review: 'No rating, just words: “unrateable”.', spoiler: true }),
+    verdict(1, 9, 2 * HOUR),
+  ],
+  // With week 3's 7, 8, 10, the movie pools 8 ratings summing to 65: 8.125 → 8.13 (half-up).
+  'movie 5/1': [
+    verdict(1, 8, HOUR),
+    verdict(2, 9, 2 * HOUR),
+    verdict(3, 6, 3 * HOUR, { consumedOn: '2024-02-01' }),
+    verdict(4, 7, 4 * HOUR),
+    verdict(5, 10, 5 * HOUR, { spoiler: true }),
+  ],
+  // Reviews only: count 0, average and spread null, two verdicts listed.
+  'movie 6/1': [
+    verdict(1, null, HOUR, { review: 'Fell asleep.' }),
+    verdict(3, null, 2 * HOUR, { review: 'Didn’t finish it 🙈' }),
+  ],
+  // The same created_at: ordered by user id (inserted 4 before 2). 1 and 10 → 5.5, spread 4.5.
+  'movie 6/2': [verdict(4, 1, HOUR), verdict(2, 10, HOUR, { updatedAfter: 2 * HOUR })],
+  // With week 3's 9, the album pools 9, 10, 1: 6.67.
+  'album 11/1': [
+    verdict(2, 10, HOUR),
+    verdict(3, 1, 2 * HOUR),
+    verdict(5, null, 3 * HOUR, { review: REVIEWS[11] }),
+  ],
+};
+const VERDICT_PROBE_WEEKS = [2, 3, 5, 6, 11];
+
 const ARTISTS = ['Björk', 'Radiohead', 'Sigur Rós', 'Motörhead', 'Daft Punk', 'Unknown Artist'];
 
 /** A small deterministic PRNG (mulberry32), so every run seeds the same data. */
@@ -165,6 +278,16 @@ export async function seedReadsDatabase(
   };
   const movieOrder = shuffled(movieCount);
   const albumOrder = shuffled(albumCount);
+  // One movie and one album picked twice, so the selections pool ratings over two picks: week 5's
+  // first movie is week 3's, week 11's first album is week 3's (the movie and album they replace go
+  // unpicked).
+  const movieAt = (weekId: number, position: number) => 2 * (weekId - 1) + position - 1;
+  const albumAt = (weekId: number, position: number) =>
+    albumSlots.findIndex((slot) => slot.weekId === weekId && slot.position === position);
+  if (weeks >= 11) {
+    movieOrder[movieAt(5, 1)] = movieOrder[movieAt(3, 1)];
+    albumOrder[albumAt(11, 1)] = albumOrder[albumAt(3, 1)];
+  }
 
   const insertUser = db.prepare(
     `INSERT INTO users (id, username, email, password_hash, is_active, created_at, updated_at)
@@ -191,6 +314,47 @@ export async function seedReadsDatabase(
   const insertWeekAlbum = db.prepare(
     'INSERT INTO week_albums (week_id, album_id, position, added_at) VALUES (?, ?, ?, ?)',
   );
+  const insertVerdict = db.prepare(
+    `INSERT INTO verdicts (week_movie_id, week_album_id, user_id, rating, review, spoiler,
+       consumed_on, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const picks: {
+    kind: 'movie' | 'album';
+    id: number;
+    itemId: number;
+    weekId: number;
+    position: number;
+    addedAt: number;
+  }[] = [];
+  let verdictCount = 0;
+
+  /** Two verdicts by two different members, drawn from the PRNG. */
+  const drawnVerdicts = (): VerdictSeed[] => {
+    const first = Math.floor(rand() * USERS.length);
+    const second = (first + 1 + Math.floor(rand() * (USERS.length - 1))) % USERS.length;
+    const sameTime = rand() < 0.1;
+    let createdAfter = 0;
+    return [first, second].map((index) => {
+      const reviewOnly = rand() < 0.12;
+      const rating = reviewOnly ? null : 1 + Math.floor(rand() * 10);
+      const review = reviewOnly || rand() < 0.4 ? pick(REVIEWS) : null;
+      if (!(sameTime && createdAfter > 0)) createdAfter += 60_000 + Math.floor(rand() * 40 * HOUR);
+      const consumedOn =
+        rand() < 0.6
+          ? new Date(base - Math.floor(rand() * 900) * 86_400_000).toISOString().slice(0, 10)
+          : null;
+      return {
+        user: USERS[index].id,
+        rating,
+        review,
+        spoiler: rand() < 0.2,
+        consumedOn,
+        createdAfter,
+        updatedAfter: createdAfter + (rand() < 0.5 ? 0 : Math.floor(rand() * 100 * HOUR)),
+      };
+    });
+  };
 
   const weekCreated = (i: number) => base + i * 3_600_017;
 
@@ -275,23 +439,75 @@ export async function seedReadsDatabase(
 
     for (let i = 0; i < weeks; i++) {
       for (const position of [1, 2]) {
-        insertWeekMovie.run(
+        const addedAt = weekCreated(i) + position * 60_001;
+        const itemId = movieOrder[movieAt(i + 1, position)];
+        const { lastInsertRowid } = insertWeekMovie.run(
           i + 1,
-          movieOrder[2 * i + position - 1],
+          itemId,
           position,
-          sqliteDatetime(new Date(weekCreated(i) + position * 60_001)),
+          sqliteDatetime(new Date(addedAt)),
         );
+        const id = Number(lastInsertRowid);
+        picks.push({ kind: 'movie', id, itemId, weekId: i + 1, position, addedAt });
       }
     }
     albumSlots.forEach(({ weekId, position }, index) => {
-      insertWeekAlbum.run(
+      const addedAt = weekCreated(weekId - 1) + position * 120_003;
+      const itemId = albumOrder[index];
+      const { lastInsertRowid } = insertWeekAlbum.run(
         weekId,
-        albumOrder[index],
+        itemId,
         position,
-        sqliteDatetime(new Date(weekCreated(weekId - 1) + position * 120_003)),
+        sqliteDatetime(new Date(addedAt)),
       );
+      picks.push({ kind: 'album', id: Number(lastInsertRowid), itemId, weekId, position, addedAt });
     });
+
+    for (const { kind, id, weekId, position, addedAt } of picks) {
+      const seeds = VERDICT_CASES[`${kind} ${weekId}/${position}`] ?? drawnVerdicts();
+      for (const seed of seeds) {
+        insertVerdict.run(
+          kind === 'movie' ? id : null,
+          kind === 'album' ? id : null,
+          seed.user,
+          seed.rating,
+          seed.review,
+          seed.spoiler ? 1 : 0,
+          seed.consumedOn,
+          sqliteDatetime(new Date(addedAt + seed.createdAfter)),
+          sqliteDatetime(new Date(addedAt + seed.updatedAfter)),
+        );
+      }
+      verdictCount += seeds.length;
+    }
   })();
+
+  // Where the items of the verdict probe weeks fall in the selections listings (by sort_title, id):
+  // one ranking query per kind.
+  const verdictProbeWeekIds = VERDICT_PROBE_WEEKS.filter((id) => id <= weeks);
+  const probePages = (kind: 'movie' | 'album') => {
+    const [items, pickTable, column] =
+      kind === 'movie'
+        ? ['movies', 'week_movies', 'movie_id']
+        : ['albums', 'week_albums', 'album_id'];
+    const itemIds = picks
+      .filter((p) => p.kind === kind && verdictProbeWeekIds.includes(p.weekId))
+      .map((p) => p.itemId);
+    const ranks = db
+      .prepare(
+        `SELECT rank FROM (
+           SELECT i.id, ROW_NUMBER() OVER (ORDER BY i.sort_title, i.id) - 1 AS rank FROM ${items} i
+           WHERE EXISTS (SELECT 1 FROM ${pickTable} p WHERE p.${column} = i.id))
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(itemIds)) as { rank: number }[];
+    const pages = ranks.map(({ rank }) => Math.floor(rank / 100) + 1);
+    return [...new Set(pages)].sort((x, y) => x - y);
+  };
+  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  const selectedMovies = count('SELECT COUNT(DISTINCT movie_id) AS n FROM week_movies');
+  const selectedAlbums = count('SELECT COUNT(DISTINCT album_id) AS n FROM week_albums');
+  const verdictProbePages = { movies: probePages('movie'), albums: probePages('album') };
 
   db.pragma('journal_mode = WAL');
   db.close();
@@ -305,10 +521,15 @@ export async function seedReadsDatabase(
     moviePicks,
     albums: albumCount,
     albumPicks: albumSlots.length,
+    selectedMovies,
+    selectedAlbums,
+    verdicts: verdictCount,
     tokenUserId: 1,
     inactiveUserId: 5,
     midWeekId: mid + 1,
     unclaimedWeekId: 8,
     someYear: startYear + 1,
+    verdictProbeWeekIds,
+    verdictProbePages,
   };
 }

@@ -1,6 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
-import { Recommendations1796428800000 } from './1796428800000-recommendations.js';
+import { Invites1796515200000 } from './1796515200000-invites.js';
+import { Recommendations1796601600000 } from './1796601600000-recommendations.js';
 
 /**
  * Every migration, oldest first, listed explicitly (no globs) so the same list works under jest (ts) and from
@@ -9,5 +10,6 @@ import { Recommendations1796428800000 } from './1796428800000-recommendations.js
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   Verdicts1796256000000,
-  Recommendations1796428800000,
+  Invites1796515200000,
+  Recommendations1796601600000,
 ];

@@ -7,19 +7,42 @@ import { MovieRecommendations } from '../src/recommendations/entities/movie-reco
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
+import { Invite } from '../src/invites/entities/invite.entity.js';
 import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
-import {
-  MIGRATION_NAMES,
-  NOW,
-  PINK_FLOYD_ROW,
-  RECOMMENDATION_TABLES,
-  STORED_LISTS,
-  TABLES,
-} from '../test/support/migrated-schema.js';
+import { PINK_FLOYD_ROW, STORED_LISTS } from '../test/support/migrated-schema.js';
 import { MIGRATIONS } from './index.js';
+
+/** The tables each migration creates, oldest first: reverting one drops exactly its own. */
+const MIGRATION_TABLES: [name: string, tables: string[]][] = [
+  [
+    'InitialSchema1764000000000',
+    [
+      'users',
+      'refresh_tokens',
+      'weeks',
+      'movies',
+      'people',
+      'movie_cast',
+      'movie_crew',
+      'albums',
+      'album_aliases',
+      'artists',
+      'album_artists',
+      'week_movies',
+      'week_albums',
+    ],
+  ],
+  ['Verdicts1796256000000', ['verdicts']],
+  ['Invites1796515200000', ['invites']],
+  ['Recommendations1796601600000', ['movie_recommendations', 'artist_release_groups']],
+];
+const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
+const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
+
+const NOW = new Date('2025-12-28T16:05:00.000Z');
 
 /**
  * better-sqlite3 error codes, carried by QueryFailedError.driverError.code. Note that SQLite reports a violated
@@ -48,7 +71,22 @@ async function expectConstraintViolation(
   if (message) expect((error as Error).message).toMatch(message);
 }
 
-describe('Migrations (initial schema, verdicts, recommendations)', () => {
+/** Undoes every migration, newest first, checking the tables and the migrations table after each. */
+async function expectRevertsOneByOne(
+  dataSource: DataSource,
+  hasTable: (table: string) => Promise<boolean>,
+): Promise<void> {
+  for (let left = MIGRATION_TABLES.length - 1; left >= 0; left--) {
+    await dataSource.undoLastMigration();
+    for (const [index, [, tables]] of MIGRATION_TABLES.entries()) {
+      for (const table of tables) await expect(hasTable(table)).resolves.toBe(index < left);
+    }
+    const executed = await dataSource.query<{ name: string }[]>('SELECT "name" FROM "migrations"');
+    expect(executed.map((row) => row.name)).toEqual(MIGRATION_NAMES.slice(0, left));
+  }
+}
+
+describe('Migrations', () => {
   describe('on SQLite (better-sqlite3)', () => {
     let dataSource: DataSource;
 
@@ -494,6 +532,44 @@ describe('Migrations (initial schema, verdicts, recommendations)', () => {
       await expect(dataSource.getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
     });
 
+    function addInvite(
+      codeHash: string,
+      createdById: number | null,
+      usedById: number | null = null,
+    ) {
+      return dataSource.getRepository(Invite).insert({
+        codeHash,
+        createdById,
+        createdAt: NOW,
+        expiresAt: NOW,
+        usedById,
+        usedAt: usedById === null ? null : NOW,
+      });
+    }
+
+    it('rejects a second invite with the same code hash', async () => {
+      const alice = await insertUser('alice');
+      await addInvite('a'.repeat(64), alice);
+      await expectConstraintViolation(addInvite('a'.repeat(64), null), 'SQLITE_CONSTRAINT_UNIQUE');
+    });
+
+    it("deletes a removed user's invites, and keeps the invites they used, used by no one", async () => {
+      const alice = await insertUser('alice');
+      const bob = await insertUser('bob');
+      await addInvite('b'.repeat(64), alice, bob);
+      await addInvite('c'.repeat(64), bob);
+      await dataSource.getRepository(User).delete(bob);
+      const invites = await dataSource.getRepository(Invite).find();
+      expect(
+        invites.map(({ codeHash, createdById, usedById, usedAt }) => ({
+          codeHash: codeHash[0],
+          createdById,
+          usedById,
+          used: usedAt !== null,
+        })),
+      ).toEqual([{ codeHash: 'b', createdById: alice, usedById: null, used: true }]);
+    });
+
     it('stores one recommendations list per movie and one release-group list per artist, as JSON', async () => {
       const movieId = await insertMovie(27205);
       const artistId = await insertArtist();
@@ -553,38 +629,14 @@ describe('Migrations (initial schema, verdicts, recommendations)', () => {
       await expect(dataSource.getRepository(ArtistReleaseGroups).count()).resolves.toBe(0);
     });
 
-    it('drops only the recommendation tables when the last migration is reverted, then verdicts, then every table', async () => {
-      const executedNames = async () =>
-        (await dataSource.query<{ name: string }[]>('SELECT "name" FROM "migrations"')).map(
-          (row) => row.name,
-        );
-      await dataSource.undoLastMigration();
-      for (const table of TABLES) {
-        await expect(hasTable(table)).resolves.toBe(!RECOMMENDATION_TABLES.includes(table));
-      }
-      expect(await executedNames()).toEqual(MIGRATION_NAMES.slice(0, 2));
-
-      await dataSource.undoLastMigration();
-      for (const table of TABLES) {
-        const kept = !RECOMMENDATION_TABLES.includes(table) && table !== 'verdicts';
-        await expect(hasTable(table)).resolves.toBe(kept);
-      }
-      expect(await executedNames()).toEqual(MIGRATION_NAMES.slice(0, 1));
-
-      await dataSource.undoLastMigration();
-      for (const table of TABLES) {
-        await expect(hasTable(table)).resolves.toBe(false);
-      }
-      expect(await executedNames()).toEqual([]);
+    it('reverts the migrations one by one, each dropping exactly the tables it created', async () => {
+      await expectRevertsOneByOne(dataSource, hasTable);
     });
 
-    it('applies the verdicts and recommendations migrations again cleanly after a revert, with an empty schema diff', async () => {
-      await dataSource.undoLastMigration();
+    it('applies the last migration again cleanly after a revert, with an empty schema diff', async () => {
       await dataSource.undoLastMigration();
       await dataSource.runMigrations();
-      for (const table of TABLES) {
-        await expect(hasTable(table)).resolves.toBe(true);
-      }
+      for (const table of TABLES) await expect(hasTable(table)).resolves.toBe(true);
       const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
       expect(upQueries.map((query) => query.query)).toEqual([]);
     });

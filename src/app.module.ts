@@ -9,6 +9,8 @@ import { CommonModule } from './common/common.module.js';
 import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InvitesModule } from './invites/invites.module.js';
+import { MetricsModule } from './metrics/metrics.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { RecommendationsModule } from './recommendations/recommendations.module.js';
 import { StartupReporter } from './startup-reporter.js';
@@ -20,6 +22,7 @@ import { WeeksModule } from './weeks/weeks.module.js';
 const API_MODULES = [
   AuthModule,
   UsersModule,
+  InvitesModule,
   WeeksModule,
   VerdictsModule,
   MoviesModule,
@@ -30,6 +33,7 @@ const API_MODULES = [
 @Module({
   imports: [
     CommonModule,
+    MetricsModule,
     CacheModule,
     DatabaseModule,
     HealthModule,

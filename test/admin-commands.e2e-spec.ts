@@ -150,7 +150,9 @@ describe('Admin commands', () => {
         const { code, err } = await runCommand(argv, env());
         expect(code).toBe(1);
         expect(err).toHaveLength(1);
-        expect(err[0]).toMatch(/^error: usage: npm run users -- list \| activate <username>/);
+        expect(err[0]).toMatch(
+          /^error: usage: npm run users -- list \| invite \| activate <username>/,
+        );
       }
       expect((await runCommand(['nonsense'], env())).err).toEqual([
         'error: unknown command "nonsense"; one of users, backup',

@@ -28,6 +28,8 @@ describe('OpenAPI document (issue #8)', () => {
       ['/api/auth/logout', 'post'],
       ['/health', 'get'],
       ['/health/ready', 'get'],
+      // Its own bearer token (METRICS_TOKEN), not a user's.
+      ['/metrics', 'get'],
     ];
     for (const [path, method] of publicOps) {
       expect({ path, method, security: doc.paths[path]?.[method]?.security }).toEqual({

@@ -26,9 +26,11 @@ export class AuthController {
   @Public()
   @UseGuards(LoginThrottleGuard)
   @Post('register')
-  @ApiOperation({ summary: 'Create an account (no tokens are issued)' })
+  @ApiOperation({
+    summary: 'Create an account (no tokens are issued); REGISTRATION decides who may',
+  })
   @ApiCreatedResponse({ type: SelfUserDto })
-  @ApiErrorResponses(400, 409, 413, 415, 422, 429)
+  @ApiErrorResponses(400, 403, 409, 413, 415, 422, 429)
   async register(@JsonBody() body: RegisterDto): Promise<SelfUserDto> {
     return toSelfUser(await this.auth.register(body));
   }

@@ -4,6 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import type { Configuration } from '../config/configuration.js';
+import { InvitesModule } from '../invites/invites.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -15,6 +16,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
 @Module({
   imports: [
     UsersModule,
+    InvitesModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [ConfigService],

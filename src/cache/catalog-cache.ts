@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
+import { UNCOUNTED, type CacheLookups } from '../metrics/metrics.js';
 import { clockedLru } from './clocked-lru.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -51,6 +52,7 @@ export class CatalogCache {
     config: ConfigService<Configuration, true>,
     private readonly clock: Clock,
     private readonly upstreamFailureOf: UpstreamFailureOf,
+    private readonly lookups: CacheLookups = UNCOUNTED,
   ) {
     const upstream = config.get('upstream', { infer: true });
     this.catalogTtlMs = upstream.catalogTtlMs;
@@ -65,6 +67,7 @@ export class CatalogCache {
     remember: (value: T) => boolean = () => true,
   ): Promise<T> {
     const hit = this.memory.get(key);
+    this.lookups.cacheLookup('upstream_answers', hit !== undefined);
     if (hit) return hit.value as T;
     return this.flights.run(`memo:${key}`, async () => {
       const value = await load();
@@ -80,8 +83,9 @@ export class CatalogCache {
    */
   async readThrough<T>(spec: ReadThrough<T>): Promise<Cached<T>> {
     const stored = await spec.stored();
-    if (stored !== null && this.isFresh(spec.fetchedAt(stored)))
-      return { value: stored, cached: true };
+    const fresh = stored !== null && this.isFresh(spec.fetchedAt(stored));
+    this.lookups.cacheLookup('stored_catalog', fresh);
+    if (fresh) return { value: stored, cached: true };
     try {
       return { value: await this.flights.run(`fetch:${spec.key}`, spec.fetch), cached: false };
     } catch (error) {

@@ -11,7 +11,14 @@ describe(ReadCache.name, () => {
   ) =>
     new ReadCache<string>(
       version,
-      { domains: ['weeks'], maxEntries, ttlMs: 1000, weigh: (value) => value.length, ...extra },
+      {
+        name: 'responses',
+        domains: ['weeks'],
+        maxEntries,
+        ttlMs: 1000,
+        weigh: (value) => value.length,
+        ...extra,
+      },
       clock,
     );
 
@@ -84,6 +91,7 @@ describe(ReadCache.name, () => {
     const reads = new ReadCache<string>(
       version,
       {
+        name: 'responses',
         domains: ['weeks'],
         maxEntries: 10,
         ttlMs: 1000,
@@ -119,5 +127,19 @@ describe(ReadCache.name, () => {
       return Promise.resolve('stale');
     });
     expect(reads.get('a')).toBeUndefined();
+  });
+
+  it('reports each lookup as a hit or a miss under its name', () => {
+    const seen: string[] = [];
+    const counted = new ReadCache<string>(
+      version,
+      { name: 'signed_in_users', domains: ['users'], maxEntries: 10, ttlMs: 1000 },
+      clock,
+      { cacheLookup: (name, hit) => seen.push(`${name} ${hit ? 'hit' : 'miss'}`) },
+    );
+    counted.get('a');
+    counted.set('a', 'A', counted.current);
+    counted.get('a');
+    expect(seen).toEqual(['signed_in_users miss', 'signed_in_users hit']);
   });
 });

@@ -1,12 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { LRUCache } from 'lru-cache';
 import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
 import { clockedLru } from './clocked-lru.js';
 import { DataVersion, type DataDomain } from '../database/data-version.js';
+import { Metrics, UNCOUNTED, type CacheLookups, type CacheName } from '../metrics/metrics.js';
 
 export interface ReadCacheLimits<V> {
+  /** Its name in the cache metrics. */
+  name: CacheName;
   /** The data the cached values show: a write to any of them ends every entry. */
   domains: readonly DataDomain[];
   maxEntries: number;
@@ -27,11 +30,15 @@ export class ReadCache<V extends NonNullable<unknown>> {
   private readonly domains: readonly DataDomain[];
   private version: number;
 
+  private readonly name: CacheName;
+
   constructor(
     private readonly dataVersion: DataVersion,
-    { domains, maxEntries, ttlMs, maxWeight, weigh }: ReadCacheLimits<V>,
+    { name, domains, maxEntries, ttlMs, maxWeight, weigh }: ReadCacheLimits<V>,
     clock: Clock,
+    private readonly lookups: CacheLookups = UNCOUNTED,
   ) {
+    this.name = name;
     this.domains = domains;
     this.entries = clockedLru(clock, { max: maxEntries, ttlMs, maxSize: maxWeight, sizeOf: weigh });
     this.version = dataVersion.of(domains);
@@ -49,7 +56,9 @@ export class ReadCache<V extends NonNullable<unknown>> {
 
   get(key: string): V | undefined {
     this.dropIfStale();
-    return this.entries.get(key);
+    const value = this.entries.get(key);
+    this.lookups.cacheLookup(this.name, value !== undefined);
+    return value;
   }
 
   /**
@@ -88,6 +97,7 @@ export class ReadCaches {
     config: ConfigService<Configuration, true>,
     private readonly dataVersion: DataVersion,
     private readonly clock: Clock,
+    @Inject(Metrics) private readonly lookups: CacheLookups,
   ) {
     this.ttlMs = config.get('app', { infer: true }).readCacheTtlMs;
   }
@@ -98,6 +108,6 @@ export class ReadCaches {
   ): ReadCache<V> | null {
     if (this.ttlMs === 0) return null;
     const ttlMs = Math.min(this.ttlMs, limits.maxTtlMs ?? Infinity);
-    return new ReadCache(this.dataVersion, { ...limits, ttlMs }, this.clock);
+    return new ReadCache(this.dataVersion, { ...limits, ttlMs }, this.clock, this.lookups);
   }
 }

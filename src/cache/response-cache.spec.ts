@@ -8,6 +8,7 @@ import { DataVersion } from '../database/data-version.js';
 import { ReadCaches } from './read-cache.js';
 import { ResponseCache, ResponseCacheInterceptor } from './response-cache.js';
 import { FakeClock } from '../../test/support/fake-clock.js';
+import { UNCOUNTED } from '../metrics/metrics.js';
 
 // Express's own ETag generator and freshness check (untyped CommonJS), to prove replies match it.
 const require = createRequire(import.meta.url);
@@ -58,6 +59,7 @@ function setup(readCacheTtlMs = READ_CACHE_TTL_MS) {
     config as unknown as ConfigService<Configuration, true>,
     version,
     clock,
+    UNCOUNTED,
   );
   const interceptor = new ResponseCacheInterceptor(new ResponseCache(caches));
   const get = async (url: string, handler: CallHandler) => {

@@ -30,6 +30,7 @@ export class ResponseCache {
 
   constructor(caches: ReadCaches) {
     this.cache = caches.create({
+      name: 'responses',
       // Weeks, the verdicts on their picks, the movies and albums in them, and usernames.
       domains: ['weeks', 'verdicts', 'catalog', 'users'],
       maxEntries: MAX_ENTRIES,

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { Metrics, UNCOUNTED, type CacheLookups } from '../metrics/metrics.js';
 
 const MAX_ENTRIES = 2000;
 /** Characters of key in all: anyone signed in can make up long URLs (unknown query parameters are ignored). */
@@ -21,8 +22,12 @@ export class ValidationOutcomes {
     sizeCalculation: (_outcome, key) => key.length + ENTRY_OVERHEAD,
   });
 
+  constructor(@Inject(Metrics) private readonly lookups: CacheLookups = UNCOUNTED) {}
+
   get<T extends object>(key: string): T | undefined {
-    return this.outcomes.get(key) as T | undefined;
+    const outcome = this.outcomes.get(key) as T | undefined;
+    this.lookups.cacheLookup('validation_outcomes', outcome !== undefined);
+    return outcome;
   }
 
   set(key: string, outcome: object): void {

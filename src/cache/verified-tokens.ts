@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { LRUCache } from 'lru-cache';
 import { Clock, epochSeconds } from '../common/clock.js';
+import { Metrics, UNCOUNTED, type CacheLookups } from '../metrics/metrics.js';
 import { clockedLru } from './clocked-lru.js';
 
 /** The claims we rely on once a token's signature has been checked. */
@@ -21,7 +22,10 @@ export const MAX_VERIFIED_TOKENS = 5000;
 export class VerifiedTokens {
   private readonly tokens: LRUCache<string, VerifiedClaims>;
 
-  constructor(private readonly clock: Clock) {
+  constructor(
+    private readonly clock: Clock,
+    @Inject(Metrics) private readonly lookups: CacheLookups = UNCOUNTED,
+  ) {
     this.tokens = clockedLru(clock, { max: MAX_VERIFIED_TOKENS, ttlMs: 0 });
   }
 
@@ -35,6 +39,7 @@ export class VerifiedTokens {
   /** Expired once the Clock's current second reaches `exp`, as JwtStrategy judges it. */
   recall(token: string): VerifiedClaims | undefined {
     const claims = this.tokens.get(token);
+    this.lookups.cacheLookup('verified_tokens', claims !== undefined);
     if (claims === undefined) return undefined;
     if (epochSeconds(this.clock) >= claims.exp) {
       this.tokens.delete(token);

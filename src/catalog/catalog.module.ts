@@ -4,6 +4,7 @@ import { cachedClient } from '../cache/cached-client.js';
 import { CatalogCache } from '../cache/catalog-cache.js';
 import { Clock } from '../common/clock.js';
 import type { Configuration } from '../config/configuration.js';
+import { Metrics } from '../metrics/metrics.js';
 import { CatalogUrls } from './catalog-urls.js';
 import { CoverArtClient } from './cover-art/cover-art.client.js';
 import { MusicBrainzClient } from './musicbrainz/musicbrainz.client.js';
@@ -21,9 +22,9 @@ import { UpstreamHttp } from './upstream/upstream-http.js';
     UpstreamHttp,
     {
       provide: CatalogCache,
-      inject: [ConfigService, Clock],
-      useFactory: (config: ConfigService<Configuration, true>, clock: Clock) =>
-        new CatalogCache(config, clock, upstreamFailureOf),
+      inject: [ConfigService, Clock, Metrics],
+      useFactory: (config: ConfigService<Configuration, true>, clock: Clock, metrics: Metrics) =>
+        new CatalogCache(config, clock, upstreamFailureOf, metrics),
     },
     // The clients know nothing of caching: whoever injects one gets it wrapped by the cache layer.
     ...cachedClient(TmdbClient, { searchMovies: { namespace: 'tmdb-search' } }),

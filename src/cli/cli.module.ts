@@ -3,6 +3,8 @@ import { BackupModule } from '../backup/backup.module.js';
 import { CacheModule } from '../cache/cache.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { InvitesModule } from '../invites/invites.module.js';
+import { MetricsModule } from '../metrics/metrics.js';
 import { UsersModule } from '../users/users.module.js';
 import { WeeksModule } from '../weeks/weeks.module.js';
 
@@ -11,7 +13,16 @@ import { WeeksModule } from '../weeks/weeks.module.js';
  * nothing that listens or runs on a schedule.
  */
 @Module({
-  imports: [CommonModule, CacheModule, DatabaseModule, UsersModule, WeeksModule, BackupModule],
+  imports: [
+    CommonModule,
+    MetricsModule,
+    CacheModule,
+    DatabaseModule,
+    UsersModule,
+    InvitesModule,
+    WeeksModule,
+    BackupModule,
+  ],
 })
 export class CliModule {
   static forRoot(config: DynamicModule): DynamicModule {

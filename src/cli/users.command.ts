@@ -1,10 +1,11 @@
 import { ApiError } from '../common/api-error.js';
+import { InvitesService } from '../invites/invites.service.js';
 import { UserAdminService } from '../users/user-admin.service.js';
 import { WeeksService } from '../weeks/weeks.service.js';
 import { CommandError, type Command, type CommandIo } from './command.js';
 
 const USAGE =
-  'usage: npm run users -- list | activate <username> | deactivate <username> | ' +
+  'usage: npm run users -- list | invite | activate <username> | deactivate <username> | ' +
   'set-password <username> (the password on standard input) | set-email <username> <email>';
 
 /** `npm run users -- …` (portability.md §2.5). */
@@ -19,6 +20,13 @@ export const usersCommand: Command = async (app, [action, ...args], io) => {
       case 'list':
         expect(0);
         return await list(admin, app.get(WeeksService), io);
+      case 'invite': {
+        expect(0);
+        const { invite, code } = await app.get(InvitesService).create(null);
+        // The code last, so a script can take the last word of the last line.
+        io.out(`invite valid until ${invite.expiresAt.toISOString()}: ${code}`);
+        return;
+      }
       case 'activate':
       case 'deactivate': {
         const [username] = expect(1);

@@ -40,6 +40,7 @@ describe(loadConfiguration.name, () => {
         corsOrigins: null,
         trustProxy: false,
         readCacheTtlMs: 5000,
+        metricsToken: null,
       });
       expect(config.auth).toEqual({
         secretKey: VALID_KEY,
@@ -48,6 +49,9 @@ describe(loadConfiguration.name, () => {
         bcryptRounds: 12,
         throttleLimit: 10,
         throttleTtlMs: 60 * SECOND,
+        registration: 'open',
+        registrationEmails: null,
+        inviteTtlMs: 7 * DAY,
       });
       expect(config.upstream).toEqual({
         tmdbApiKey: null,
@@ -133,6 +137,46 @@ describe(loadConfiguration.name, () => {
         load({ DATABASE_URL: 'postgres://localhost/test', READ_CACHE_TTL: '2s' }).app
           .readCacheTtlMs,
       ).toBe(2000);
+    });
+  });
+
+  describe('registration (issue #13)', () => {
+    it('reads REGISTRATION (any case), REGISTRATION_EMAILS (trimmed, lowercased) and INVITE_TTL', () => {
+      const { auth } = load({
+        REGISTRATION: 'Invite',
+        REGISTRATION_EMAILS: ' Alice@Example.org, ,bob@example.org ',
+        INVITE_TTL: '2d',
+      });
+      expect(auth).toMatchObject({
+        registration: 'invite',
+        registrationEmails: ['alice@example.org', 'bob@example.org'],
+        inviteTtlMs: 2 * DAY,
+      });
+      expect(load({ REGISTRATION: 'closed' }).auth.registration).toBe('closed');
+    });
+
+    it('reads METRICS_TOKEN, and never shows it in a message', () => {
+      const token = 'a-metrics-token-of-some-length';
+      expect(load({ METRICS_TOKEN: token }).app.metricsToken).toBe(token);
+      const error = failure({ METRICS_TOKEN: 'short secret' });
+      expect(error.problems).toEqual([
+        'METRICS_TOKEN must be 16-256 visible ASCII characters (its value is not shown)',
+      ]);
+      expect(error.message).not.toContain('short secret');
+    });
+
+    it('refuses an unknown mode, a bad address and an INVITE_TTL out of 1m–365d', () => {
+      expect(
+        failure({
+          REGISTRATION: 'friends',
+          REGISTRATION_EMAILS: 'a@example.org,nope',
+          INVITE_TTL: '30s',
+        }).problems,
+      ).toEqual([
+        'REGISTRATION must be one of open, invite, closed (got "friends")',
+        'REGISTRATION_EMAILS must list email addresses (bad: nope) (got "a@example.org,nope")',
+        'INVITE_TTL must be between 1m and 365d (got "30s")',
+      ]);
     });
   });
 

@@ -8,6 +8,7 @@ import {
   type EnvironmentVariables,
   type LogLevel,
   type NODE_ENVS,
+  type RegistrationMode,
 } from './environment-variables.js';
 import { loadOrCreateSecretKey, secretKeyProblem } from './secret-key.js';
 import { APP_VERSION } from '../version.js';
@@ -16,7 +17,9 @@ export {
   InvalidConfigError,
   LOG_LEVELS,
   NODE_ENVS,
+  REGISTRATION_MODES,
   type LogLevel,
+  type RegistrationMode,
 } from './environment-variables.js';
 
 export interface AppConfig {
@@ -35,6 +38,8 @@ export interface AppConfig {
    * PostgreSQL would not see each other's writes.
    */
   readCacheTtlMs: number;
+  /** null: GET /metrics is off. */
+  metricsToken: string | null;
 }
 
 export interface AuthConfig {
@@ -45,6 +50,11 @@ export interface AuthConfig {
   /** 0 disables throttling. */
   throttleLimit: number;
   throttleTtlMs: number;
+  /** Who may register: anyone, holders of an invite code, or nobody. */
+  registration: RegistrationMode;
+  /** When set (lowercased), only these addresses may register in `open` mode. */
+  registrationEmails: string[] | null;
+  inviteTtlMs: number;
 }
 
 export interface BackupConfig {
@@ -106,6 +116,7 @@ export function loadConfiguration(env: Env): Configuration {
       corsOrigins: vars.CORS_ORIGINS,
       trustProxy: vars.TRUST_PROXY,
       readCacheTtlMs: vars.READ_CACHE_TTL ?? (vars.DATABASE_URL.kind === 'sqlite' ? 5 * SECOND : 0),
+      metricsToken: vars.METRICS_TOKEN ?? null,
     },
     database: vars.DATABASE_URL,
     auth: {
@@ -115,6 +126,9 @@ export function loadConfiguration(env: Env): Configuration {
       bcryptRounds: vars.BCRYPT_ROUNDS,
       throttleLimit: vars.THROTTLE_LIMIT,
       throttleTtlMs: vars.THROTTLE_TTL,
+      registration: vars.REGISTRATION,
+      registrationEmails: vars.REGISTRATION_EMAILS,
+      inviteTtlMs: vars.INVITE_TTL,
     },
     upstream: {
       tmdbApiKey: vars.TMDB_API_KEY,

@@ -19,6 +19,10 @@ import {
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const REGISTRATION_MODES = ['open', 'invite', 'closed'] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+/** As the register rule checks an email (users/dto/credential-fields.ts), which config may not import. */
+const EMAIL_ADDRESS = /^[^\s@]{1,64}@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}$/u;
 
 const USER_AGENT_PATTERN = /^[A-Za-z0-9][\w.-]*\/[\w.+-]+ \( ?[^()\s][^()]*? ?\)$/;
 const Trim = Transform(({ value }: { value: string }) => value.trim());
@@ -87,11 +91,24 @@ export class EnvironmentVariables {
   @Duration('100ms', '2m') UPSTREAM_TIMEOUT = parseDurationMs('10s');
   @Duration('1s', '365d') CATALOG_TTL = parseDurationMs('7d');
   @Duration('0', '1d') SEARCH_CACHE_TTL = parseDurationMs('10m');
+  @OneOf(REGISTRATION_MODES, (raw) => raw.trim().toLowerCase()) REGISTRATION: RegistrationMode =
+    'open';
+  @ParsedBy(parseEmailList) REGISTRATION_EMAILS: string[] | null = null;
+  @Duration('1m', '365d') INVITE_TTL = parseDurationMs('7d');
+  /** Unset: no /metrics. A secret for Prometheus to send as a bearer token; never logged. */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,256}$/, {
+    message: 'must be 16-256 visible ASCII characters (its value is not shown)',
+  })
+  METRICS_TOKEN?: string;
   @Duration('1m', '365d', { orZero: true }) @OnlyOnSqliteFile BACKUP_INTERVAL = 0;
   /** Unset: `backups/` beside the database file (see configuration.ts). */
   @IsOptional() @Trim BACKUP_DIR?: string;
   @IntegerIn(1, 10000) BACKUP_KEEP = 14;
 }
+
+/** Variables whose value never appears in a message. */
+const SECRETS = new Set(['METRICS_TOKEN']);
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -110,7 +127,8 @@ export function validateEnv(env: Env): EnvironmentVariables {
   const variables = plainToInstance(EnvironmentVariables, Object.fromEntries(set));
   const problems = validateSync(variables).map(
     ({ property, constraints = {} }) =>
-      `${property} ${Object.values(constraints)[0]} (got ${JSON.stringify(env[property])})`,
+      `${property} ${Object.values(constraints)[0]}` +
+      (SECRETS.has(property) ? '' : ` (got ${JSON.stringify(env[property])})`),
   );
   if (problems.length > 0) throw new InvalidConfigError(problems);
   return variables;
@@ -119,6 +137,20 @@ export function validateEnv(env: Env): EnvironmentVariables {
 /** An invalid URL is refused on its own; the interval is then checked against the default. */
 function isMusicBrainzOrg(url: string): boolean {
   return !isHttpUrl(url) || new URL(url).hostname.endsWith('musicbrainz.org');
+}
+
+/** A comma-separated allow-list of addresses, compared lowercased; empty means no list. */
+function parseEmailList(raw: string): string[] | null {
+  const emails = raw
+    .split(',')
+    .map((email) => email.trim().toLowerCase())
+    .filter((email) => email !== '');
+  for (const email of emails) {
+    if (!EMAIL_ADDRESS.test(email) || email.length > 254) {
+      throw new ConfigRuleError(`must list email addresses (bad: ${email})`);
+    }
+  }
+  return emails.length === 0 ? null : emails;
 }
 
 function parseCorsOrigins(raw: string): string[] | '*' | null {

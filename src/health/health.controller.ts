@@ -24,6 +24,9 @@ class ReadinessDto {
 
   @ApiProperty({ enum: ['ok'] })
   database: 'ok';
+
+  @ApiProperty({ enum: ['up_to_date'], description: 'The schema is at the latest migration' })
+  migrations: 'up_to_date';
 }
 
 class NotReadyDto {
@@ -35,6 +38,13 @@ class NotReadyDto {
 
   @ApiProperty({ enum: ['error'] })
   database: 'error';
+
+  @ApiProperty({
+    enum: ['pending'],
+    required: false,
+    description: 'Present when the database answers but a migration is not applied',
+  })
+  migrations?: 'pending';
 }
 
 @ApiTags('health')
@@ -52,12 +62,12 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: a trivial database query within 2 s' })
+  @ApiOperation({ summary: 'Readiness: the database answers, at the latest migration, within 2 s' })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: NotReadyDto })
   @ApiErrorResponses()
   async readiness(): Promise<ReadinessDto> {
     await this.health.assertDatabaseReady();
-    return { status: 'ready', database: 'ok' };
+    return { status: 'ready', database: 'ok', migrations: 'up_to_date' };
   }
 }

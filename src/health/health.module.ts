@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
+import { MetricsController } from './metrics.controller.js';
 
-@Module({ controllers: [HealthController], providers: [HealthService] })
+/** What an operator's tooling asks: liveness, readiness and the metrics. */
+@Module({ controllers: [HealthController, MetricsController], providers: [HealthService] })
 export class HealthModule {}

@@ -11,6 +11,10 @@ export class HealthService {
 
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * A trivial query, and the schema at the latest migration (issue #13: an instance whose database
+   * lags behind its code is not ready), both within READINESS_TIMEOUT_MS.
+   */
   async assertDatabaseReady(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -19,14 +23,23 @@ export class HealthService {
         READINESS_TIMEOUT_MS,
       );
     });
+    let pending: boolean;
     try {
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+      pending = await Promise.race([
+        this.dataSource.query('SELECT 1').then(() => this.dataSource.showMigrations()),
+        timeout,
+      ]);
     } catch {
       throw new ApiError(503, 'Database unavailable', {
         extra: { status: 'not_ready', database: 'error' },
       });
     } finally {
       clearTimeout(timer);
+    }
+    if (pending) {
+      throw new ApiError(503, 'Database migrations are pending', {
+        extra: { status: 'not_ready', database: 'error', migrations: 'pending' },
+      });
     }
   }
 }

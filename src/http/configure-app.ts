@@ -3,10 +3,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Application } from 'express';
 import helmet from 'helmet';
 import type { Configuration } from '../config/configuration.js';
+import { Metrics } from '../metrics/metrics.js';
 import { bodyParserMiddleware } from './body-parser.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 import { createLogger } from './logger.js';
-import { REQUEST_ID_HEADER, requestContextMiddleware } from './request-context.js';
+import { REQUEST_ID_HEADER, requestContextMiddleware, requestPath } from './request-context.js';
 import { RouteTable } from './route-table.js';
 import { buildOpenApiDocument, OPENAPI_ROUTES, serveOpenApi } from './swagger.js';
 
@@ -36,7 +37,18 @@ export function configureApp(app: NestExpressApplication): void {
   const openApi = buildOpenApiDocument(app);
   const routes = new RouteTable(openApi, OPENAPI_ROUTES);
 
-  app.use(requestContextMiddleware(logger));
+  const metrics = app.get(Metrics);
+  app.use(
+    requestContextMiddleware(logger, (req, status, seconds) =>
+      // Route templates only: a raw path would put ids (and anything a client makes up) in labels.
+      metrics.request(
+        routes.templateOf(req.method, requestPath(req)) ?? 'unmatched',
+        req.method,
+        status,
+        seconds,
+      ),
+    ),
+  );
   app.use(
     helmet({
       // Swagger UI at /docs needs inline styles and data: images; nothing else is served as HTML.

@@ -29,11 +29,15 @@ export function withRequestContext<T>(context: RequestContext, work: () => T): T
   return storage.run(context, work);
 }
 
+/** Told of every finished (or aborted) request: the metrics. */
+export type RequestObserver = (req: Request, status: string, seconds: number) => void;
+
 /**
  * Gives every request an id (the caller's X-Request-Id when it is 1-128 visible ASCII characters),
- * echoes it, and logs one line when the response is finished or the client goes away.
+ * echoes it, and logs one line and tells `observe` when the response is finished or the client goes
+ * away.
  */
-export function requestContextMiddleware(logger: ConsoleLogger) {
+export function requestContextMiddleware(logger: ConsoleLogger, observe: RequestObserver) {
   const logsRequests = logger.isLevelEnabled('log');
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.headers['x-request-id'];
@@ -43,18 +47,19 @@ export function requestContextMiddleware(logger: ConsoleLogger) {
         : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
 
-    if (logsRequests) {
-      const started = process.hrtime.bigint();
-      // 'close' comes once per response: after 'finish', or when the client went away first.
-      res.once('close', () => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+    const started = process.hrtime.bigint();
+    // 'close' comes once per response: after 'finish', or when the client went away first.
+    res.once('close', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+      observe(req, status, ms / 1000);
+      if (logsRequests) {
         logger.log(
           `${req.method} ${requestPath(req)} ${status} ${ms.toFixed(1)}ms rid=${requestId}`,
           'HTTP',
         );
-      });
-    }
+      }
+    });
 
     storage.run({ requestId }, next);
   };

@@ -36,4 +36,13 @@ describe(RouteTable.name, () => {
   it('treats literal dots as dots', () => {
     expect(table.allowedMethods('/openapiXjson')).toEqual([]);
   });
+
+  it('names the template serving a request, preferring a literal segment, for the metrics', () => {
+    expect(table.templateOf('GET', '/api/users/7')).toBe('/api/users/{user_id}');
+    expect(table.templateOf('HEAD', '/api/users/7')).toBe('/api/users/{user_id}');
+    expect(table.templateOf('GET', '/api/weeks/current')).toBe('/api/weeks/current');
+    expect(table.templateOf('PATCH', '/api/weeks/current')).toBe('/api/weeks/{week_id}');
+    expect(table.templateOf('POST', '/api/weeks/current')).toBeNull();
+    expect(table.templateOf('GET', '/nowhere')).toBeNull();
+  });
 });

@@ -2,8 +2,11 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { HTTP_METHODS } from './swagger.js';
 
 interface Route {
+  /** The OpenAPI path, e.g. `/api/weeks/{week_id}`: what metrics label a request with. */
+  template: string;
   pattern: RegExp;
   methods: string[];
+  parameters: number;
 }
 
 /**
@@ -28,10 +31,22 @@ export class RouteTable {
       for (const method of HTTP_METHODS) if (item[method]) add(path, method);
     }
     for (const path of extraGetPaths) add(path, 'get');
-    this.routes = [...methodsByPath].map(([path, methods]) => ({
-      pattern: toPattern(path),
-      methods: [...methods],
-    }));
+    this.routes = [...methodsByPath]
+      .map(([path, methods]) => ({
+        template: path,
+        pattern: toPattern(path),
+        methods: [...methods],
+        parameters: path.split('{').length - 1,
+      }))
+      // A literal segment wins over a parameter (`/api/weeks/current` over `/api/weeks/{week_id}`).
+      .sort((a, b) => a.parameters - b.parameters);
+  }
+
+  /** The template of the route that serves `method` at `path`, or null (a 404 or 405). */
+  templateOf(method: string, path: string): string | null {
+    const wanted = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+    const route = this.routes.find((r) => r.methods.includes(wanted) && r.pattern.test(path));
+    return route?.template ?? null;
   }
 
   allowedMethods(path: string): string[] {

@@ -42,6 +42,7 @@ export class UsersService {
     caches: ReadCaches,
   ) {
     this.signedIn = caches.create({
+      name: 'signed_in_users',
       domains: ['users'],
       maxEntries: SIGNED_IN_CACHE_ENTRIES,
       maxTtlMs: SIGNED_IN_MAX_TTL_MS,
@@ -77,16 +78,22 @@ export class UsersService {
     return this.users.findOne({ where: [{ username: login }, { email: login }] });
   }
 
-  /** The unique indexes decide races: a lost one is a 409, never a 500. */
-  async create(input: NewUser): Promise<User> {
+  /**
+   * The unique indexes decide races: a lost one is a 409, never a 500. `alongside` runs in the same
+   * transaction once the user is inserted (spending an invite): if it throws, no user is created.
+   */
+  async create(
+    input: NewUser,
+    alongside?: (manager: EntityManager, user: User) => Promise<void>,
+  ): Promise<User> {
     const username = normalizeUsername(input.username);
     const email = normalizeEmail(input.email);
     await this.assertAvailable(this.users.manager, { username, email });
     const passwordHash = await this.hasher.hash(input.password);
     const now = this.clock.now();
     try {
-      return await this.transactions.run(['users'], (manager) =>
-        manager.save(
+      return await this.transactions.run(['users'], async (manager) => {
+        const user = await manager.save(
           manager.create(User, {
             username,
             email,
@@ -95,8 +102,10 @@ export class UsersService {
             createdAt: now,
             updatedAt: now,
           }),
-        ),
-      );
+        );
+        await alongside?.(manager, user);
+        return user;
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       await this.assertAvailable(this.users.manager, { username, email });

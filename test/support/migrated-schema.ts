@@ -1,34 +1,4 @@
-/** What both migration specs (SQLite and PostgreSQL) expect the migrations to leave behind. */
-
-export const TABLES = [
-  'users',
-  'refresh_tokens',
-  'weeks',
-  'movies',
-  'people',
-  'movie_cast',
-  'movie_crew',
-  'albums',
-  'album_aliases',
-  'artists',
-  'album_artists',
-  'week_movies',
-  'week_albums',
-  'verdicts',
-  'movie_recommendations',
-  'artist_release_groups',
-];
-
-export const MIGRATION_NAMES = [
-  'InitialSchema1764000000000',
-  'Verdicts1796256000000',
-  'Recommendations1796428800000',
-];
-
-/** The tables the recommendations migration adds. */
-export const RECOMMENDATION_TABLES = ['movie_recommendations', 'artist_release_groups'];
-
-export const NOW = new Date('2025-12-28T16:05:00.000Z');
+/** Rows both migration specs (SQLite and PostgreSQL) store in the recommendations tables. */
 
 /** A recommendations list and a release-group list as the app stores them. */
 export const STORED_LISTS = {
@@ -56,5 +26,5 @@ export const PINK_FLOYD_ROW = {
   disambiguation: null,
   artistType: 'Group',
   country: 'GB',
-  updatedAt: NOW,
+  updatedAt: new Date('2025-12-28T16:05:00.000Z'),
 };

@@ -11,6 +11,14 @@ export class RegisterDto {
 
   @NewPasswordField()
   password: string;
+
+  @StringField({
+    optional: true,
+    minLength: 1,
+    maxLength: 64,
+    description: 'Needed when the server runs with REGISTRATION=invite; ignored otherwise',
+  })
+  invite_code?: string;
 }
 
 /** JSON from the SPA, or the OAuth2 password form from Swagger's Authorize dialog. */

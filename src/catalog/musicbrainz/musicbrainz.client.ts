@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
+import { Metrics } from '../../metrics/metrics.js';
 import type { AlbumData, AlbumSearchResult, ReleaseGroupData } from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { QueueBudget } from '../upstream/queue-budget.js';
@@ -30,6 +31,7 @@ export class MusicBrainzClient {
     config: ConfigService<Configuration, true>,
     private readonly http: UpstreamHttp,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {
     this.settings = config.get('upstream', { infer: true });
     this.queue = new RateLimiter('album', this.settings.musicbrainzMinIntervalMs);
@@ -101,6 +103,20 @@ export class MusicBrainzClient {
     return [...groups.values()];
   }
 
+  /** A start slot from the queue, timed for the metrics; a refusal (429) is counted. */
+  private async waitForSlot(maxWaitMs: number): Promise<void> {
+    const queued = performance.now();
+    try {
+      await this.queue.acquire(maxWaitMs);
+    } catch (error) {
+      if (error instanceof UpstreamError && error.failure === 'busy') {
+        this.metrics.musicbrainzQueueRefused();
+      }
+      throw error;
+    }
+    this.metrics.musicbrainzQueueWait((performance.now() - queued) / 1000);
+  }
+
   private async getJson(
     path: string,
     params: Record<string, string | number>,
@@ -122,7 +138,7 @@ export class MusicBrainzClient {
         now,
         deadlineMs: now() + this.settings.musicbrainzMaxWaitMs,
         waitForSlot: (_attempt, deadlineMs) =>
-          this.queue.acquire(Math.min(deadlineMs - now(), budget?.remainingMs() ?? Infinity)),
+          this.waitForSlot(Math.min(deadlineMs - now(), budget?.remainingMs() ?? Infinity)),
         logLabel: url,
       },
     );

@@ -1,7 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import axios, { type AxiosInstance } from 'axios';
+import type { Configuration } from '../../config/configuration.js';
+import { Metrics, type UpstreamName } from '../../metrics/metrics.js';
 
 export const MAX_UPSTREAM_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -32,6 +35,8 @@ export type UpstreamOutcome =
 @Injectable()
 export class UpstreamHttp {
   private readonly logger = new Logger('Upstream');
+  /** Base URL → upstream, for the metrics' labels. */
+  private readonly upstreams: [prefix: string, name: UpstreamName][];
   private readonly client: AxiosInstance = axios.create({
     httpAgent: new http.Agent({ keepAlive: true }),
     httpsAgent: new https.Agent({ keepAlive: true }),
@@ -43,10 +48,25 @@ export class UpstreamHttp {
     proxy: false,
   });
 
+  constructor(
+    config: ConfigService<Configuration, true>,
+    private readonly metrics: Metrics,
+  ) {
+    const upstream = config.get('upstream', { infer: true });
+    this.upstreams = [
+      [upstream.tmdbBaseUrl, 'tmdb'],
+      [upstream.musicbrainzBaseUrl, 'musicbrainz'],
+      [upstream.coverArtBaseUrl, 'coverart'],
+    ];
+  }
+
   async send(call: UpstreamCall, log: AttemptLog): Promise<UpstreamOutcome> {
     const started = performance.now();
     const outcome = await this.attempt(call);
     const status = outcome.kind === 'response' ? String(outcome.status) : outcome.kind;
+    const upstream = this.upstreams.find(([prefix]) => call.url.startsWith(prefix))?.[1];
+    if (upstream)
+      this.metrics.upstreamAttempt(upstream, status, (performance.now() - started) / 1000);
     this.logger.debug(
       `${call.method} ${log.label} ${status} ${(performance.now() - started).toFixed(1)}ms` +
         ` attempt=${log.attempt ?? 1} queue_wait=${(log.queueWaitMs ?? 0).toFixed(0)}ms`,
