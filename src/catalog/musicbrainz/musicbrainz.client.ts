@@ -103,13 +103,16 @@ export class MusicBrainzClient {
     return [...groups.values()];
   }
 
-  /** A start slot from the queue, timed for the metrics; a refusal (429) is counted. */
-  private async waitForSlot(maxWaitMs: number): Promise<void> {
+  /**
+   * A start slot from the queue, timed for the metrics; a refusal (429) is counted, unless it is a
+   * request's budget running out (its seeds are left pending: no client sees a 429).
+   */
+  private async waitForSlot(maxWaitMs: number, budgeted: boolean): Promise<void> {
     const queued = performance.now();
     try {
       await this.queue.acquire(maxWaitMs);
     } catch (error) {
-      if (error instanceof UpstreamError && error.failure === 'busy') {
+      if (!budgeted && error instanceof UpstreamError && error.failure === 'busy') {
         this.metrics.musicbrainzQueueRefused();
       }
       throw error;
@@ -138,7 +141,10 @@ export class MusicBrainzClient {
         now,
         deadlineMs: now() + this.settings.musicbrainzMaxWaitMs,
         waitForSlot: (_attempt, deadlineMs) =>
-          this.waitForSlot(Math.min(deadlineMs - now(), budget?.remainingMs() ?? Infinity)),
+          this.waitForSlot(
+            Math.min(deadlineMs - now(), budget?.remainingMs() ?? Infinity),
+            budget !== undefined,
+          ),
         logLabel: url,
       },
     );
