@@ -1,7 +1,8 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
 import { Invites1796515200000 } from './1796515200000-invites.js';
-import { Recommendations1796601600000 } from './1796601600000-recommendations.js';
+import { ThrottleWindows1796601600000 } from './1796601600000-throttle-windows.js';
+import { Recommendations1796688000000 } from './1796688000000-recommendations.js';
 
 /**
  * Every migration, oldest first, listed explicitly (no globs) so the same list works under jest (ts) and from
@@ -11,5 +12,6 @@ export const MIGRATIONS = [
   InitialSchema1764000000000,
   Verdicts1796256000000,
   Invites1796515200000,
-  Recommendations1796601600000,
+  ThrottleWindows1796601600000,
+  Recommendations1796688000000,
 ];

@@ -43,7 +43,8 @@ const MIGRATION_TABLES: [name: string, tables: string[]][] = [
   ],
   ['Verdicts1796256000000', ['verdicts']],
   ['Invites1796515200000', ['invites']],
-  ['Recommendations1796601600000', ['movie_recommendations', 'artist_release_groups']],
+  ['ThrottleWindows1796601600000', ['throttle_windows']],
+  ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
 ];
 const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
 const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);

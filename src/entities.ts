@@ -6,6 +6,7 @@ import { Artist } from './albums/entities/artist.entity.js';
 import { MovieCast } from './movies/entities/movie-cast.entity.js';
 import { MovieCrew } from './movies/entities/movie-crew.entity.js';
 import { Movie } from './movies/entities/movie.entity.js';
+import { ThrottleWindow } from './auth/entities/throttle-window.entity.js';
 import { Invite } from './invites/entities/invite.entity.js';
 import { Person } from './movies/entities/person.entity.js';
 import { User } from './users/entities/user.entity.js';
@@ -36,6 +37,7 @@ export const ENTITIES = [
   AlbumArtist,
   Verdict,
   Invite,
+  ThrottleWindow,
   MovieRecommendations,
   ArtistReleaseGroups,
 ];

@@ -3,11 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { InvitesModule } from '../invites/invites.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { ThrottleWindow } from './entities/throttle-window.entity.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { LoginThrottleGuard } from './login-throttle.js';
 import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy.js';
@@ -15,6 +17,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
 
 @Module({
   imports: [
+    TypeOrmModule.forFeature([ThrottleWindow]),
     UsersModule,
     InvitesModule,
     PassportModule,

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
 import { DataVersion } from './data-version.js';
+import { initializeAndMigrate } from './locked-migrations.js';
 import { OutsideWrites, OutsideWritesMiddleware } from './outside-writes.js';
 import { TransactionRunner } from './transaction-runner.js';
 
@@ -16,8 +17,9 @@ import { TransactionRunner } from './transaction-runner.js';
         ...buildDataSourceOptions(config.get('database', { infer: true })),
         // Each feature module registers its own entities with TypeOrmModule.forFeature.
         autoLoadEntities: true,
-        migrationsRun: true,
       }),
+      // Migrations under PostgreSQL's advisory lock, so instances starting together migrate once.
+      dataSourceFactory: (options) => initializeAndMigrate(options!),
     }),
   ],
   providers: [DataVersion, TransactionRunner, OutsideWrites],

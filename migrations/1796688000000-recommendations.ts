@@ -23,8 +23,8 @@ import {
   type TableColumnOptions,
 } from 'typeorm';
 
-export class Recommendations1796601600000 implements MigrationInterface {
-  name = 'Recommendations1796601600000';
+export class Recommendations1796688000000 implements MigrationInterface {
+  name = 'Recommendations1796688000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const sqlite = queryRunner.dataSource.driver.options.type === 'better-sqlite3';
