@@ -1,7 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
 import { Verdicts1796256000000 } from './1796256000000-verdicts.js';
 import { Invites1796515200000 } from './1796515200000-invites.js';
-import { ThrottleWindows1796601600000 } from './1796601600000-throttle-windows.js';
+import { InstanceCoordination1796601600000 } from './1796601600000-instance-coordination.js';
 import { Recommendations1796688000000 } from './1796688000000-recommendations.js';
 
 /**
@@ -12,6 +12,6 @@ export const MIGRATIONS = [
   InitialSchema1764000000000,
   Verdicts1796256000000,
   Invites1796515200000,
-  ThrottleWindows1796601600000,
+  InstanceCoordination1796601600000,
   Recommendations1796688000000,
 ];

@@ -43,7 +43,7 @@ const MIGRATION_TABLES: [name: string, tables: string[]][] = [
   ],
   ['Verdicts1796256000000', ['verdicts']],
   ['Invites1796515200000', ['invites']],
-  ['ThrottleWindows1796601600000', ['throttle_windows']],
+  ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
   ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
 ];
 const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);

@@ -7,6 +7,7 @@ import { MovieCast } from './movies/entities/movie-cast.entity.js';
 import { MovieCrew } from './movies/entities/movie-crew.entity.js';
 import { Movie } from './movies/entities/movie.entity.js';
 import { ThrottleWindow } from './auth/entities/throttle-window.entity.js';
+import { UpstreamPacing } from './catalog/upstream/upstream-pacing.entity.js';
 import { Invite } from './invites/entities/invite.entity.js';
 import { Person } from './movies/entities/person.entity.js';
 import { User } from './users/entities/user.entity.js';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   Verdict,
   Invite,
   ThrottleWindow,
+  UpstreamPacing,
   MovieRecommendations,
   ArtistReleaseGroups,
 ];

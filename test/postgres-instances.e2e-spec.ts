@@ -2,9 +2,13 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { MIGRATIONS } from '../migrations/index.js';
+import { FakeUpstream } from './fake-upstream/fake-upstream.js';
+import { LOVE_IDS } from './fake-upstream/fixtures/musicbrainz.js';
+import { arrivalGaps, TEST_USER_AGENT } from './support/album-helpers.js';
 import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './support/throwaway-postgres.js';
+import { member } from './support/week-helpers.js';
 
 /** Several instances on one PostgreSQL database (issue #14). */
 describe('Instances sharing one PostgreSQL database', () => {
@@ -74,5 +78,65 @@ describe('Instances sharing one PostgreSQL database', () => {
     expect([await login(b), await login(a), await login(b), await login(a)]).toEqual([
       401, 401, 401, 429,
     ]);
+  });
+
+  describe('MusicBrainz pacing', () => {
+    let fake: FakeUpstream;
+
+    beforeAll(async () => {
+      fake = await FakeUpstream.start();
+      fake.settings.enforceMusicBrainzRate = true;
+    });
+
+    afterAll(async () => {
+      await fake.stop();
+    });
+
+    async function twoInstances(env: Record<string, string>): Promise<[Client, Client]> {
+      const settings = {
+        ...fake.env(),
+        DATABASE_URL: database.url,
+        MUSICBRAINZ_USER_AGENT: TEST_USER_AGENT,
+        MUSICBRAINZ_MIN_INTERVAL: '1s',
+        ...env,
+      };
+      const [a, b] = await Promise.all([
+        createTestApp({ env: settings, listen: true }),
+        createTestApp({ env: settings, listen: true }),
+      ]);
+      apps.push(a, b);
+      const user = await member(a.server, `pacer${apps.length}`);
+      const client = (app: TestApp) => (mbid: string) =>
+        request(app.server)
+          .get(`/api/albums/${mbid}`)
+          .set(user.auth)
+          .then((res) => res.status);
+      return [client(a), client(b)];
+    }
+    type Client = (mbid: string) => Promise<number>;
+
+    it('keeps request starts a second apart across instances', async () => {
+      const [a, b] = await twoInstances({ MUSICBRAINZ_MAX_WAIT: '10s' });
+      fake.clear();
+      const ids = LOVE_IDS.slice(20, 24);
+      const statuses = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b)(id)));
+      expect(statuses).toEqual([200, 200, 200, 200]);
+      const lookups = fake.requestsTo('musicbrainz');
+      expect(lookups).toHaveLength(4);
+      for (const gap of arrivalGaps(lookups)) expect(gap).toBeGreaterThanOrEqual(1000);
+    });
+
+    it('refuses with 429 whoever would wait past MUSICBRAINZ_MAX_WAIT, on either instance', async () => {
+      const [a, b] = await twoInstances({ MUSICBRAINZ_MAX_WAIT: '1s' });
+      // A fresh queue: the previous test's last slot may still lie ahead.
+      await apps[0].dataSource.query('DELETE FROM "upstream_pacing"');
+      fake.clear();
+      const ids = LOVE_IDS.slice(24, 28);
+      const statuses = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b)(id)));
+      // The first starts now and the second a second later; the others would wait two or more.
+      expect(statuses.filter((status) => status === 200)).toHaveLength(2);
+      expect(statuses.filter((status) => status === 429)).toHaveLength(2);
+      expect(fake.requestsTo('musicbrainz')).toHaveLength(2);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -7,6 +8,7 @@ import type { AlbumData, AlbumSearchResult, ReleaseGroupData } from '../catalog.
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { QueueBudget } from '../upstream/queue-budget.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
+import { SharedRateLimiter } from '../upstream/shared-rate-limiter.js';
 import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { baseHeaders, withQuery } from '../upstream/upstream-headers.js';
@@ -25,16 +27,22 @@ export const MAX_BROWSE_PAGES = 5;
 @Injectable()
 export class MusicBrainzClient {
   private readonly settings: UpstreamConfig;
-  private readonly queue: RateLimiter;
+  private readonly queue: RateLimiter | SharedRateLimiter;
 
   constructor(
     config: ConfigService<Configuration, true>,
     private readonly http: UpstreamHttp,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
+    dataSource: DataSource,
   ) {
     this.settings = config.get('upstream', { infer: true });
-    this.queue = new RateLimiter('album', this.settings.musicbrainzMinIntervalMs);
+    const interval = this.settings.musicbrainzMinIntervalMs;
+    // One queue per process on SQLite; one for every instance on PostgreSQL (issue #14).
+    this.queue =
+      dataSource.options.type === 'postgres'
+        ? new SharedRateLimiter(dataSource, 'album', 'musicbrainz', interval)
+        : new RateLimiter('album', interval);
   }
 
   async searchReleases(

@@ -1,7 +1,8 @@
 /**
- * How long the calls of one request may wait in a paced queue, all together: a deadline on the
- * monotonic clock, the queue's own (a slot is real time, whatever the app's Clock says). A call
- * whose start slot lies past it is refused as the queue refuses any caller (`busy`), at once.
+ * How long the calls of one request may wait in a paced queue, all together: a deadline on this
+ * process's monotonic clock (a slot is real time, whatever the app's Clock says), handed to the
+ * queue as each call's longest acceptable wait. A call whose start slot lies past it is refused as
+ * the queue refuses any caller (`busy`), at once.
  */
 export class QueueBudget {
   private readonly endsAt: number;
