@@ -2,13 +2,14 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { MIGRATIONS } from '../migrations/index.js';
+import { ChangeFeed } from '../src/database/change-feed.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { LOVE_IDS } from './fake-upstream/fixtures/musicbrainz.js';
 import { arrivalGaps, TEST_USER_AGENT } from './support/album-helpers.js';
 import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './support/throwaway-postgres.js';
-import { member } from './support/week-helpers.js';
+import { member, type Member } from './support/week-helpers.js';
 
 /** Several instances on one PostgreSQL database (issue #14). */
 describe('Instances sharing one PostgreSQL database', () => {
@@ -80,6 +81,70 @@ describe('Instances sharing one PostgreSQL database', () => {
     ]);
   });
 
+  describe('read caches', () => {
+    let a: TestApp;
+    let b: TestApp;
+    let alice: Member;
+    const weeksOf = (app: TestApp) =>
+      request(app.server)
+        .get('/api/weeks?page_size=100')
+        .set(alice.auth)
+        .then((res) => (res.body as { total: number }).total);
+
+    beforeAll(async () => {
+      const env = { DATABASE_URL: database.url, READ_CACHE_TTL: '1h' };
+      [a, b] = await Promise.all([createTestApp({ env }), createTestApp({ env })]);
+      apps.push(a, b);
+      alice = await member(a.server, 'reader');
+    });
+
+    it('are on by default on PostgreSQL too, and a write through A ends them in B', async () => {
+      const before = await weeksOf(b);
+      expect(await weeksOf(b)).toBe(before); // cached in B now
+
+      const heard = b.app.get(ChangeFeed).nextChange();
+      await request(a.server)
+        .post('/api/weeks')
+        .set(alice.auth)
+        .send({ year: 2040, week_number: 1 })
+        .expect(201);
+      await heard;
+      expect(await weeksOf(b)).toBe(before + 1);
+    });
+
+    it('are off in an instance whose listening connection is gone, until it is back', async () => {
+      const feed = b.app.get(ChangeFeed);
+      const before = await weeksOf(b);
+      expect(await weeksOf(b)).toBe(before);
+
+      const pid = feed.listenerPid;
+      expect(pid).not.toBeNull();
+      const lost = feed.nextLoss();
+      await a.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+      await lost;
+      // B cannot hear this write: it must not answer from its cache meanwhile.
+      await request(a.server)
+        .post('/api/weeks')
+        .set(alice.auth)
+        .send({ year: 2040, week_number: 2 })
+        .expect(201);
+      expect(await weeksOf(b)).toBe(before + 1);
+
+      await feed.listening();
+      expect(feed.listenerPid).not.toBe(pid);
+      expect(await weeksOf(b)).toBe(before + 1);
+      expect(await weeksOf(b)).toBe(before + 1); // cached again
+      const heard = feed.nextChange();
+      await request(a.server)
+        .post('/api/weeks')
+        .set(alice.auth)
+        .send({ year: 2040, week_number: 3 })
+        .expect(201);
+      await heard;
+      expect(await weeksOf(b)).toBe(before + 2);
+    });
+  });
+
   describe('MusicBrainz pacing', () => {
     let fake: FakeUpstream;
 
@@ -127,13 +192,14 @@ describe('Instances sharing one PostgreSQL database', () => {
     });
 
     it('refuses with 429 whoever would wait past MUSICBRAINZ_MAX_WAIT, on either instance', async () => {
-      const [a, b] = await twoInstances({ MUSICBRAINZ_MAX_WAIT: '1s' });
+      const [a, b] = await twoInstances({ MUSICBRAINZ_MAX_WAIT: '1500ms' });
       // A fresh queue: the previous test's last slot may still lie ahead.
       await apps[0].dataSource.query('DELETE FROM "upstream_pacing"');
       fake.clear();
       const ids = LOVE_IDS.slice(24, 28);
       const statuses = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b)(id)));
-      // The first starts now and the second a second later; the others would wait two or more.
+      // Slots are 1 s + 50 ms apart: the first starts now, the second 1.05 s later, and the others
+      // would wait 2.1 s or more.
       expect(statuses.filter((status) => status === 200)).toHaveLength(2);
       expect(statuses.filter((status) => status === 429)).toHaveLength(2);
       expect(fake.requestsTo('musicbrainz')).toHaveLength(2);

@@ -56,7 +56,7 @@ export class ReadCache<V extends NonNullable<unknown>> {
 
   get(key: string): V | undefined {
     this.dropIfStale();
-    const value = this.entries.get(key);
+    const value = this.dataVersion.trusted ? this.entries.get(key) : undefined;
     this.lookups.cacheLookup(this.name, value !== undefined);
     return value;
   }
@@ -67,7 +67,7 @@ export class ReadCache<V extends NonNullable<unknown>> {
    */
   set(key: string, value: V, readAt: number): void {
     this.dropIfStale();
-    if (readAt === this.version) this.entries.set(key, value);
+    if (readAt === this.version && this.dataVersion.trusted) this.entries.set(key, value);
   }
 
   /** The cached value, or `load()`'s, kept when it is not undefined. */

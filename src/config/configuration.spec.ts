@@ -125,9 +125,9 @@ describe(loadConfiguration.name, () => {
   });
 
   describe('READ_CACHE_TTL', () => {
-    it('is 5s on SQLite and off (0) on PostgreSQL, where other processes may write too', () => {
+    it('is 5s on SQLite and on PostgreSQL alike, where NOTIFY tells every instance of writes', () => {
       expect(load().app.readCacheTtlMs).toBe(5000);
-      expect(load({ DATABASE_URL: 'postgres://localhost/test' }).app.readCacheTtlMs).toBe(0);
+      expect(load({ DATABASE_URL: 'postgres://localhost/test' }).app.readCacheTtlMs).toBe(5000);
     });
 
     it('takes 0 to 1h either way', () => {

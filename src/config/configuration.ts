@@ -33,9 +33,9 @@ export interface AppConfig {
   /**
    * How long repeated reads (week detail and list, selections, the signed-in user) may be served
    * from memory; every write through the API ends them at once, so the TTL only bounds how late a
-   * change made directly in the database shows. 0 turns the read caches off. Per process, so on by
-   * default only for SQLite, where this process is the only writer: several processes sharing one
-   * PostgreSQL would not see each other's writes.
+   * change made directly in the database shows. 0 turns the read caches off. Writes by other
+   * processes end them too: on SQLite through PRAGMA data_version (OutsideWrites), on PostgreSQL
+   * through NOTIFY (ChangeFeed).
    */
   readCacheTtlMs: number;
   /** null: GET /metrics is off. */
@@ -115,7 +115,7 @@ export function loadConfiguration(env: Env): Configuration {
       logLevel: vars.LOG_LEVEL,
       corsOrigins: vars.CORS_ORIGINS,
       trustProxy: vars.TRUST_PROXY,
-      readCacheTtlMs: vars.READ_CACHE_TTL ?? (vars.DATABASE_URL.kind === 'sqlite' ? 5 * SECOND : 0),
+      readCacheTtlMs: vars.READ_CACHE_TTL ?? 5 * SECOND,
       metricsToken: vars.METRICS_TOKEN ?? null,
     },
     database: vars.DATABASE_URL,

@@ -13,6 +13,25 @@ export type DataDomain = (typeof DATA_DOMAINS)[number];
 @Injectable()
 export class DataVersion {
   private readonly counters = new Map<DataDomain, number>(DATA_DOMAINS.map((d) => [d, 0]));
+  private suspended = false;
+
+  /**
+   * False while this process cannot learn of other processes' writes (ChangeFeed's listening
+   * connection is down): read caches then neither serve nor keep anything.
+   */
+  get trusted(): boolean {
+    return !this.suspended;
+  }
+
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  /** Trusted again, with every cache ended: anything may have been written meanwhile. */
+  resume(): void {
+    this.advance();
+    this.suspended = false;
+  }
 
   /** The counters only grow, so their sum moves exactly when one of `domains` does. */
   of(domains: readonly DataDomain[]): number {

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { ChangeFeed } from './change-feed.js';
 import { DataVersion } from './data-version.js';
 import { initializeAndMigrate } from './locked-migrations.js';
 import { OutsideWrites, OutsideWritesMiddleware } from './outside-writes.js';
@@ -22,7 +23,7 @@ import { TransactionRunner } from './transaction-runner.js';
       dataSourceFactory: (options) => initializeAndMigrate(options!),
     }),
   ],
-  providers: [DataVersion, TransactionRunner, OutsideWrites],
+  providers: [DataVersion, TransactionRunner, OutsideWrites, ChangeFeed],
   exports: [DataVersion, TransactionRunner],
 })
 export class DatabaseModule implements NestModule {

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { ChangeFeed } from './change-feed.js';
 import { DataVersion } from './data-version.js';
 import { TransactionRunner } from './transaction-runner.js';
 
@@ -13,7 +14,11 @@ function fakeDataSource(): DataSource {
 describe(TransactionRunner.name, () => {
   it('moves the version of the domains a unit wrote, and of no other', async () => {
     const version = new DataVersion();
-    const runner = new TransactionRunner(fakeDataSource(), version);
+    const runner = new TransactionRunner(
+      fakeDataSource(),
+      version,
+      new ChangeFeed(fakeDataSource(), version),
+    );
     const before = {
       users: version.of(['users']),
       tokens: version.of(['tokens']),
@@ -31,7 +36,11 @@ describe(TransactionRunner.name, () => {
 
   it('moves it after a unit that failed too, once it has ended', async () => {
     const version = new DataVersion();
-    const runner = new TransactionRunner(fakeDataSource(), version);
+    const runner = new TransactionRunner(
+      fakeDataSource(),
+      version,
+      new ChangeFeed(fakeDataSource(), version),
+    );
     const before = version.of(['tokens']);
     let during: number | undefined;
 

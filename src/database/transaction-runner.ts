@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ChangeFeed } from './change-feed.js';
 import { DataVersion, type DataDomain } from './data-version.js';
 
 /**
@@ -21,6 +22,7 @@ export class TransactionRunner {
   constructor(
     private readonly dataSource: DataSource,
     private readonly dataVersion: DataVersion,
+    private readonly changeFeed: ChangeFeed,
   ) {
     this.serialize = dataSource.options.type === 'better-sqlite3';
   }
@@ -38,7 +40,12 @@ export class TransactionRunner {
     writes: readonly DataDomain[],
   ): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return await this.dataSource.transaction(async (manager) => {
+        const result = await work(manager);
+        // Other instances hear of it when, and only if, it commits (PostgreSQL; nothing on SQLite).
+        await this.changeFeed.announce(manager, writes);
+        return result;
+      });
     } finally {
       // After the commit, never before: a read between an early advance and the commit would
       // cache the old rows under the new version.
