@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { InvitesModule } from './invites/invites.module.js';
 import { MetricsModule } from './metrics/metrics.js';
 import { MoviesModule } from './movies/movies.module.js';
+import { RecommendationsModule } from './recommendations/recommendations.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { UsersModule } from './users/users.module.js';
 import { VerdictsModule } from './verdicts/verdicts.module.js';
@@ -28,6 +29,7 @@ const API_MODULES = [
   MoviesModule,
   AlbumsModule,
   ExportModule,
+  RecommendationsModule,
 ];
 
 @Module({
