@@ -8,6 +8,7 @@ import { CacheModule } from './cache/cache.module.js';
 import { CommonModule } from './common/common.module.js';
 import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ExportModule } from './export/export.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitesModule } from './invites/invites.module.js';
 import { MetricsModule } from './metrics/metrics.js';
@@ -27,6 +28,7 @@ const API_MODULES = [
   VerdictsModule,
   MoviesModule,
   AlbumsModule,
+  ExportModule,
   RecommendationsModule,
 ];
 

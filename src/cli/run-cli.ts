@@ -4,11 +4,15 @@ import { InvalidConfigError } from '../config/configuration.js';
 import { backupCommand } from './backup.command.js';
 import { CliModule } from './cli.module.js';
 import { CommandError, type Command, type CommandIo } from './command.js';
+import { exportCommand } from './export.command.js';
+import { importCommand } from './import.command.js';
 import { usersCommand } from './users.command.js';
 
 const COMMANDS: Record<string, Command> = {
   users: usersCommand,
   backup: backupCommand,
+  export: exportCommand,
+  import: importCommand,
 };
 
 export interface CliIo extends CommandIo {

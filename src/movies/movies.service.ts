@@ -113,39 +113,53 @@ export class MoviesService {
   private storeCredits(movieId: number, credits: MovieCreditsData): Promise<Movie> {
     const now = this.clock.now();
     return this.transactions.run(['catalog'], async (manager) => {
-      const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], now);
-      await manager.delete(MovieCast, { movieId });
-      await manager.delete(MovieCrew, { movieId });
-      const credited = ({ tmdbId, listIndex }: PersonCredit) => ({
-        movieId,
-        personId: personIds.get(tmdbId)!,
-        listIndex,
-      });
-      await insertChunked(
-        manager,
-        MovieCast,
-        credits.cast.map((entry) => ({
-          ...credited(entry),
-          character: entry.character,
-          billingOrder: entry.order,
-        })),
-      );
-      await insertChunked(
-        manager,
-        MovieCrew,
-        credits.crew.map((entry) => ({
-          ...credited(entry),
-          department: entry.department,
-          job: entry.job,
-        })),
-      );
-      await manager.update(Movie, { id: movieId }, { creditsCachedAt: now });
+      await replaceMovieCredits(manager, movieId, credits, now);
       return manager.findOneByOrFail(Movie, { id: movieId });
     });
   }
 }
 
-function movieColumns(data: MovieData, now: Date): Partial<Movie> {
+/**
+ * Replaces a stored movie's cast and key crew with `credits`, fetched (or exported) at `at`, inside
+ * the caller's transaction; the import of an export (export/) writes credits through here too.
+ */
+export async function replaceMovieCredits(
+  manager: EntityManager,
+  movieId: number,
+  credits: MovieCreditsData,
+  at: Date,
+): Promise<void> {
+  const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], at);
+  await manager.delete(MovieCast, { movieId });
+  await manager.delete(MovieCrew, { movieId });
+  const credited = ({ tmdbId, listIndex }: PersonCredit) => ({
+    movieId,
+    personId: personIds.get(tmdbId)!,
+    listIndex,
+  });
+  await insertChunked(
+    manager,
+    MovieCast,
+    credits.cast.map((entry) => ({
+      ...credited(entry),
+      character: entry.character,
+      billingOrder: entry.order,
+    })),
+  );
+  await insertChunked(
+    manager,
+    MovieCrew,
+    credits.crew.map((entry) => ({
+      ...credited(entry),
+      department: entry.department,
+      job: entry.job,
+    })),
+  );
+  await manager.update(Movie, { id: movieId }, { creditsCachedAt: at });
+}
+
+/** The stored columns of a movie fetched (or exported) at `now`. */
+export function movieColumns(data: MovieData, now: Date): Partial<Movie> {
   return {
     tmdbId: data.tmdbId,
     title: data.title,
