@@ -1,7 +1,8 @@
 /**
  * The module map (docs/architecture.md) as lint rules: imports run one way,
- * weeks → verdicts → movies/albums → catalog → cache/http → common/database/config, and
- * auth → users.
+ * export → weeks → verdicts → movies/albums → catalog → cache/http → common/database/config,
+ * recommendations → weeks/verdicts/movies/albums/catalog (nothing imports it), and auth → users;
+ * cli/ (an entry point) may import anything and nothing imports it.
  * Type-only imports count too: a type dependency is still a dependency.
  */
 const FEATURES =
@@ -51,6 +52,8 @@ module.exports = {
     ),
     below('weeks', 'auth|health|stats|export|recommendations'),
     below('verdicts', 'auth|weeks|health|stats|export|recommendations'),
+    below('export', 'auth|health|stats|recommendations'),
+    below('recommendations', 'auth|users|invites|health|backup|stats|export'),
     // Stats read what weeks, catalog items and verdicts hold; nothing imports them.
     below('stats', 'auth|health|export|recommendations|cli|backup'),
     below('health', `auth|users|weeks|movies|albums|catalog|cli`),

@@ -1,11 +1,68 @@
 /**
  * npm run bench:catalog — the catalog against the fake upstream with 100 ms added to every call.
- * Prints each figure next to its target (issue #3). It reports; it never fails a build.
+ * Prints each figure next to its target (issues #3 and #12). It reports; it never fails a build.
  */
+import type { DataSource } from 'typeorm';
+import { Movie } from '../src/movies/entities/movie.entity.js';
+import { User } from '../src/users/entities/user.entity.js';
+import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
+import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
+import { Week } from '../src/weeks/entities/week.entity.js';
 import { FakeUpstream } from '../test/fake-upstream/fake-upstream.js';
 import { LOVE_IDS, MB, MB_SEARCH } from '../test/fake-upstream/fixtures/musicbrainz.js';
-import { TMDB } from '../test/fake-upstream/fixtures/tmdb.js';
+import { TMDB, TMDB_MOVIES } from '../test/fake-upstream/fixtures/tmdb.js';
 import { percentile, report, startBenchApp } from './bench-app.js';
+
+/**
+ * Twenty liked movies (the star catalog, 910001…910020): each picked in a week of its own and rated
+ * 8 by the bench user, stored as a details fetch would have left them. Their recommendations are not.
+ */
+async function seedTwentyLikedMovies(dataSource: DataSource): Promise<void> {
+  const now = new Date();
+  const user = await dataSource.getRepository(User).findOneByOrFail({ username: 'bencher' });
+  for (let i = 0; i < 20; i++) {
+    const { details } = TMDB_MOVIES.get(910001 + i)!;
+    const movie = await dataSource.getRepository(Movie).save({
+      tmdbId: details.id,
+      title: details.title,
+      sortTitle: details.title.toLowerCase(),
+      originalTitle: null,
+      releaseDate: null,
+      posterPath: details.poster_path,
+      backdropPath: null,
+      overview: null,
+      runtime: null,
+      tagline: null,
+      status: null,
+      imdbId: null,
+      genres: [],
+      cachedAt: now,
+      creditsCachedAt: null,
+    });
+    const week = await dataSource.getRepository(Week).save({
+      userId: user.id,
+      year: 2030,
+      weekNumber: i + 1,
+      notes: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const pick = await dataSource
+      .getRepository(WeekMovie)
+      .save({ weekId: week.id, movieId: movie.id, position: 1, addedAt: now });
+    await dataSource.getRepository(Verdict).insert({
+      weekMovieId: pick.id,
+      weekAlbumId: null,
+      userId: user.id,
+      rating: 8,
+      review: null,
+      spoiler: false,
+      consumedOn: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+}
 
 const LATENCY_MS = 100;
 
@@ -106,6 +163,39 @@ try {
     `${twentyOk}/20`,
     '20/20',
     twentyOk === 20,
+  );
+
+  // 5. Movie recommendations with 20 seeds: their TMDB recommendations uncached, then stored.
+  await seedTwentyLikedMovies(app.dataSource);
+  fake.clear();
+  const recommendations = '/api/recommendations/movies';
+  const uncached = await get(recommendations);
+  const uncachedCalls = fake.requestsTo('tmdb').length;
+  report(
+    'movie recommendations, 20 uncached seeds',
+    `${uncached.ms.toFixed(0)} ms`,
+    '≤ 700 ms',
+    uncached.status === 200 && uncached.ms <= 700,
+  );
+  console.log(
+    `        (${uncachedCalls} TMDB calls, at most 4 at a time: 5 rounds of ${LATENCY_MS} ms)`,
+  );
+  fake.clear();
+  const storedSamples: number[] = [];
+  for (let i = 0; i < 100; i++) storedSamples.push((await get(recommendations)).ms);
+  const storedP50 = percentile(storedSamples, 50);
+  const storedCalls = fake.requests.length;
+  report(
+    'movie recommendations, every seed stored, p50 (100 requests)',
+    `${storedP50.toFixed(2)} ms`,
+    '≤ 20 ms',
+    storedP50 <= 20,
+  );
+  report(
+    'movie recommendations, every seed stored, upstream calls',
+    `${storedCalls}`,
+    '0',
+    storedCalls === 0,
   );
 } finally {
   await app.close();

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { RefreshToken } from '../src/users/entities/refresh-token.entity.js';
 import { Album } from '../src/albums/entities/album.entity.js';
+import { Artist } from '../src/albums/entities/artist.entity.js';
+import { ArtistReleaseGroups } from '../src/recommendations/entities/artist-release-groups.entity.js';
+import { MovieRecommendations } from '../src/recommendations/entities/movie-recommendations.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
@@ -9,6 +12,7 @@ import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
+import { PINK_FLOYD_ROW, STORED_LISTS } from '../test/support/migrated-schema.js';
 import { MIGRATIONS } from './index.js';
 
 /**
@@ -40,7 +44,8 @@ const MIGRATION_TABLES: [name: string, tables: string[]][] = [
   ['Verdicts1796256000000', ['verdicts']],
   ['Invites1796515200000', ['invites']],
   ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
-  ['Stats1796688000000', ['movie_genres']],
+  ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
+  ['Stats1796774400000', ['movie_genres']],
 ];
 const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
 const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
@@ -186,6 +191,16 @@ describe('Migrations', () => {
           creditsCachedAt: null,
         });
       return result.identifiers[0].id as number;
+    }
+
+    async function insertArtist() {
+      const result = await db().getRepository(Artist).insert(PINK_FLOYD_ROW);
+      return result.identifiers[0].id as number;
+    }
+
+    /** The name TypeORM gives a one-column primary key (the migration lets it choose). */
+    function primaryKeyOf(table: string, column: string): string {
+      return db().namingStrategy.primaryKeyName(table, [column]);
     }
 
     function addMovie(weekId: number, movieId: number, position: number) {
@@ -556,6 +571,65 @@ describe('Migrations', () => {
         { userId: null },
       );
       await expect(db().getRepository(WeekMovie).countBy({ weekId })).resolves.toBe(1);
+    });
+
+    it('stores one recommendations list per movie and one release-group list per artist, as JSON', async () => {
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      const { results, releaseGroups } = STORED_LISTS;
+      await db().getRepository(MovieRecommendations).insert({ movieId, results, cachedAt: NOW });
+      await db()
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups, cachedAt: NOW });
+      await expect(
+        db().getRepository(MovieRecommendations).findOneByOrFail({ movieId }),
+      ).resolves.toEqual({ movieId, results, cachedAt: NOW });
+      await expect(
+        db().getRepository(ArtistReleaseGroups).findOneByOrFail({ artistId }),
+      ).resolves.toEqual({ artistId, releaseGroups, cachedAt: NOW });
+
+      await expectConstraintViolation(
+        db().getRepository(MovieRecommendations).insert({ movieId, results: [], cachedAt: NOW }),
+        UNIQUE_VIOLATION,
+        primaryKeyOf('movie_recommendations', 'movie_id'),
+      );
+      await expectConstraintViolation(
+        db()
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId, releaseGroups: [], cachedAt: NOW }),
+        UNIQUE_VIOLATION,
+        primaryKeyOf('artist_release_groups', 'artist_id'),
+      );
+    });
+
+    it('refuses a list for a missing movie or artist, and deletes the lists with their movie or artist', async () => {
+      await expectConstraintViolation(
+        db()
+          .getRepository(MovieRecommendations)
+          .insert({ movieId: 999, results: [], cachedAt: NOW }),
+        FOREIGN_KEY_VIOLATION,
+        'FK_movie_recommendations_movie_id',
+      );
+      await expectConstraintViolation(
+        db()
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId: 999, releaseGroups: [], cachedAt: NOW }),
+        FOREIGN_KEY_VIOLATION,
+        'FK_artist_release_groups_artist_id',
+      );
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      await db()
+        .getRepository(MovieRecommendations)
+        .insert({ movieId, results: [], cachedAt: NOW });
+      await db()
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups: [], cachedAt: NOW });
+
+      await db().getRepository(Movie).delete(movieId);
+      await db().getRepository(Artist).delete(artistId);
+      await expect(db().getRepository(MovieRecommendations).count()).resolves.toBe(0);
+      await expect(db().getRepository(ArtistReleaseGroups).count()).resolves.toBe(0);
     });
 
     // The last two tests run in order on the shared database: revert, then apply again.

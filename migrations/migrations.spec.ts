@@ -1,6 +1,9 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { RefreshToken } from '../src/users/entities/refresh-token.entity.js';
 import { Album } from '../src/albums/entities/album.entity.js';
+import { Artist } from '../src/albums/entities/artist.entity.js';
+import { ArtistReleaseGroups } from '../src/recommendations/entities/artist-release-groups.entity.js';
+import { MovieRecommendations } from '../src/recommendations/entities/movie-recommendations.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
 import { User } from '../src/users/entities/user.entity.js';
@@ -9,6 +12,7 @@ import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
+import { PINK_FLOYD_ROW, STORED_LISTS } from '../test/support/migrated-schema.js';
 import { MIGRATIONS } from './index.js';
 
 /** The tables each migration creates, oldest first: reverting one drops exactly its own. */
@@ -34,7 +38,8 @@ const MIGRATION_TABLES: [name: string, tables: string[]][] = [
   ['Verdicts1796256000000', ['verdicts']],
   ['Invites1796515200000', ['invites']],
   ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
-  ['Stats1796688000000', ['movie_genres']],
+  ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
+  ['Stats1796774400000', ['movie_genres']],
 ];
 const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
 const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
@@ -48,6 +53,7 @@ const NOW = new Date('2025-12-28T16:05:00.000Z');
  */
 type SqliteConstraint =
   | 'SQLITE_CONSTRAINT_UNIQUE'
+  | 'SQLITE_CONSTRAINT_PRIMARYKEY'
   | 'SQLITE_CONSTRAINT_CHECK'
   | 'SQLITE_CONSTRAINT_FOREIGNKEY'
   | 'SQLITE_CONSTRAINT_TRIGGER';
@@ -152,6 +158,11 @@ describe('Migrations', () => {
         cachedAt: NOW,
         creditsCachedAt: null,
       });
+      return result.identifiers[0].id as number;
+    }
+
+    async function insertArtist() {
+      const result = await dataSource.getRepository(Artist).insert(PINK_FLOYD_ROW);
       return result.identifiers[0].id as number;
     }
 
@@ -559,6 +570,65 @@ describe('Migrations', () => {
           used: usedAt !== null,
         })),
       ).toEqual([{ codeHash: 'b', createdById: alice, usedById: null, used: true }]);
+    });
+
+    it('stores one recommendations list per movie and one release-group list per artist, as JSON', async () => {
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      const { results, releaseGroups } = STORED_LISTS;
+      await dataSource
+        .getRepository(MovieRecommendations)
+        .insert({ movieId, results, cachedAt: NOW });
+      await dataSource
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups, cachedAt: NOW });
+      await expect(
+        dataSource.getRepository(MovieRecommendations).findOneByOrFail({ movieId }),
+      ).resolves.toEqual({ movieId, results, cachedAt: NOW });
+      await expect(
+        dataSource.getRepository(ArtistReleaseGroups).findOneByOrFail({ artistId }),
+      ).resolves.toEqual({ artistId, releaseGroups, cachedAt: NOW });
+
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(MovieRecommendations)
+          .insert({ movieId, results: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_PRIMARYKEY',
+      );
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId, releaseGroups: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_PRIMARYKEY',
+      );
+    });
+
+    it('refuses a list for a missing movie or artist, and deletes the lists with their movie or artist', async () => {
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(MovieRecommendations)
+          .insert({ movieId: 999, results: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_FOREIGNKEY',
+      );
+      await expectConstraintViolation(
+        dataSource
+          .getRepository(ArtistReleaseGroups)
+          .insert({ artistId: 999, releaseGroups: [], cachedAt: NOW }),
+        'SQLITE_CONSTRAINT_FOREIGNKEY',
+      );
+      const movieId = await insertMovie(27205);
+      const artistId = await insertArtist();
+      await dataSource
+        .getRepository(MovieRecommendations)
+        .insert({ movieId, results: [], cachedAt: NOW });
+      await dataSource
+        .getRepository(ArtistReleaseGroups)
+        .insert({ artistId, releaseGroups: [], cachedAt: NOW });
+
+      await dataSource.getRepository(Movie).delete(movieId);
+      await dataSource.getRepository(Artist).delete(artistId);
+      await expect(dataSource.getRepository(MovieRecommendations).count()).resolves.toBe(0);
+      await expect(dataSource.getRepository(ArtistReleaseGroups).count()).resolves.toBe(0);
     });
 
     it('reverts the migrations one by one, each dropping exactly the tables it created', async () => {

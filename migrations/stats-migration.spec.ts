@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { ENTITIES } from '../src/entities.js';
-import { Stats1796688000000 } from './1796688000000-stats.js';
+import { Stats1796774400000 } from './1796774400000-stats.js';
 import { MIGRATIONS } from './index.js';
 
 /** The migrations before this one. */
-const BEFORE = MIGRATIONS.filter((migration) => migration !== Stats1796688000000);
+const BEFORE = MIGRATIONS.filter((migration) => migration !== Stats1796774400000);
 
 /** Same server as migrations.postgres.spec.ts; each run works in its own throw-away database. */
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
@@ -71,7 +71,7 @@ describe.each([
 ])('Stats migration on %s', (driverName, driver) => {
   let dataSource: DataSource;
   let runner: QueryRunner;
-  const migration = new Stats1796688000000();
+  const migration = new Stats1796774400000();
 
   beforeEach(async () => {
     dataSource = await driver.open();

@@ -8,10 +8,12 @@ import { CacheModule } from './cache/cache.module.js';
 import { CommonModule } from './common/common.module.js';
 import { configModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ExportModule } from './export/export.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitesModule } from './invites/invites.module.js';
 import { MetricsModule } from './metrics/metrics.js';
 import { MoviesModule } from './movies/movies.module.js';
+import { RecommendationsModule } from './recommendations/recommendations.module.js';
 import { StartupReporter } from './startup-reporter.js';
 import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -27,6 +29,8 @@ const API_MODULES = [
   VerdictsModule,
   MoviesModule,
   AlbumsModule,
+  ExportModule,
+  RecommendationsModule,
   StatsModule,
 ];
 

@@ -13,6 +13,8 @@ import { Invite } from './invites/entities/invite.entity.js';
 import { Person } from './movies/entities/person.entity.js';
 import { User } from './users/entities/user.entity.js';
 import { Verdict } from './verdicts/entities/verdict.entity.js';
+import { ArtistReleaseGroups } from './recommendations/entities/artist-release-groups.entity.js';
+import { MovieRecommendations } from './recommendations/entities/movie-recommendations.entity.js';
 import { WeekAlbum } from './weeks/entities/week-album.entity.js';
 import { WeekMovie } from './weeks/entities/week-movie.entity.js';
 import { Week } from './weeks/entities/week.entity.js';
@@ -40,4 +42,6 @@ export const ENTITIES = [
   Invite,
   ThrottleWindow,
   UpstreamPacing,
+  MovieRecommendations,
+  ArtistReleaseGroups,
 ];

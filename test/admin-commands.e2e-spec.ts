@@ -64,7 +64,7 @@ describe('Admin commands', () => {
   });
 
   describe('npm run users', () => {
-    it('list: id, username, email, active, created and weeks owned, one line each', async () => {
+    it('list: id, username, email, active, created, weeks owned and verdicts given, one line each', async () => {
       const { code, out, err } = await runCommand(['users', 'list'], env());
       expect({ code, err }).toEqual({ code: 0, err: [] });
       expect(out[0].split(/\s+/)).toEqual([
@@ -74,10 +74,11 @@ describe('Admin commands', () => {
         'active',
         'created',
         'weeks',
+        'verdicts',
       ]);
       expect(out.slice(1).map((line) => line.split(/\s+/))).toEqual([
-        [String(alice.id), 'alice', 'alice@example.org', 'yes', expect.any(String), '2'],
-        [String(bob.id), 'bob', 'bob@example.org', 'yes', expect.any(String), '0'],
+        [String(alice.id), 'alice', 'alice@example.org', 'yes', expect.any(String), '2', '0'],
+        [String(bob.id), 'bob', 'bob@example.org', 'yes', expect.any(String), '0', '0'],
       ]);
     });
 
@@ -155,7 +156,7 @@ describe('Admin commands', () => {
         );
       }
       expect((await runCommand(['nonsense'], env())).err).toEqual([
-        'error: unknown command "nonsense"; one of users, backup, backfill-credits',
+        'error: unknown command "nonsense"; one of users, backup, export, import, backfill-credits',
       ]);
     });
 

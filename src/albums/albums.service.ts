@@ -112,7 +112,7 @@ export class AlbumsService {
           .orIgnore()
           .execute();
       }
-      await replaceCredits(manager, album.id, data.credits, now);
+      await replaceAlbumCredits(manager, album.id, data.credits, now);
       return album;
     });
   }
@@ -137,7 +137,8 @@ export class AlbumsService {
   }
 }
 
-async function upsertAlbum(
+/** Inserts or updates the album, as fetched (or exported) at `now`, inside the caller's transaction. */
+export async function upsertAlbum(
   manager: EntityManager,
   data: AlbumData,
   coverArtSource: CoverArtSource,
@@ -162,7 +163,7 @@ async function upsertAlbum(
 }
 
 /** Artists are upserted by MBID on every lookup so names and types stay current (upstream.md §3.3). */
-async function replaceCredits(
+export async function replaceAlbumCredits(
   manager: EntityManager,
   albumId: number,
   credits: ArtistCreditData[],

@@ -97,3 +97,25 @@ export interface AlbumData {
 
 /** Which front cover the Cover Art Archive had when we last looked (upstream.md §4.2). */
 export type CoverArtSource = 'release' | 'release-group' | 'none';
+
+/** One entry of TMDB's recommendations of a movie (upstream.md §2.8), as stored per seed. */
+export interface MovieRecommendation {
+  tmdbId: number;
+  title: string;
+  releaseDate: string | null;
+  posterPath: string | null;
+  voteAverage: number;
+}
+
+/** One release group of an artist, from MusicBrainz's browse (upstream.md §3.8). */
+export interface ReleaseGroupData {
+  releaseGroupId: string;
+  title: string;
+  primaryType: string | null;
+  secondaryTypes: string[];
+  firstReleaseDate: string | null;
+  /** The joined artist credit (§3.4). */
+  artist: string;
+  /** The MBIDs of the credited artists, lowercased, in credit order. */
+  artistIds: string[];
+}

@@ -3,9 +3,11 @@ import { BackupModule } from '../backup/backup.module.js';
 import { CacheModule } from '../cache/cache.module.js';
 import { CommonModule } from '../common/common.module.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { ExportModule } from '../export/export.module.js';
 import { InvitesModule } from '../invites/invites.module.js';
 import { MetricsModule } from '../metrics/metrics.js';
 import { UsersModule } from '../users/users.module.js';
+import { VerdictsModule } from '../verdicts/verdicts.module.js';
 import { WeeksModule } from '../weeks/weeks.module.js';
 
 /**
@@ -21,7 +23,9 @@ import { WeeksModule } from '../weeks/weeks.module.js';
     UsersModule,
     InvitesModule,
     WeeksModule,
+    VerdictsModule,
     BackupModule,
+    ExportModule,
   ],
 })
 export class CliModule {

@@ -5,11 +5,15 @@ import { backfillCreditsCommand } from './backfill-credits.command.js';
 import { backupCommand } from './backup.command.js';
 import { CliModule } from './cli.module.js';
 import { CommandError, type Command, type CommandIo } from './command.js';
+import { exportCommand } from './export.command.js';
+import { importCommand } from './import.command.js';
 import { usersCommand } from './users.command.js';
 
 const COMMANDS: Record<string, Command> = {
   users: usersCommand,
   backup: backupCommand,
+  export: exportCommand,
+  import: importCommand,
   'backfill-credits': backfillCreditsCommand,
 };
 

@@ -1,6 +1,7 @@
 import { ApiError } from '../common/api-error.js';
 import { InvitesService } from '../invites/invites.service.js';
 import { UserAdminService } from '../users/user-admin.service.js';
+import { VerdictsService } from '../verdicts/verdicts.service.js';
 import { WeeksService } from '../weeks/weeks.service.js';
 import { CommandError, type Command, type CommandIo } from './command.js';
 
@@ -19,7 +20,7 @@ export const usersCommand: Command = async (app, [action, ...args], io) => {
     switch (action) {
       case 'list':
         expect(0);
-        return await list(admin, app.get(WeeksService), io);
+        return await list(admin, app.get(WeeksService), app.get(VerdictsService), io);
       case 'invite': {
         expect(0);
         const { invite, code } = await app.get(InvitesService).create(null);
@@ -56,10 +57,20 @@ export const usersCommand: Command = async (app, [action, ...args], io) => {
   }
 };
 
-async function list(admin: UserAdminService, weeks: WeeksService, io: CommandIo): Promise<void> {
-  const [users, owned] = await Promise.all([admin.list(), weeks.ownedCounts()]);
+/** Users know nothing of weeks and verdicts; the command puts the counts beside them. */
+async function list(
+  admin: UserAdminService,
+  weeks: WeeksService,
+  verdicts: VerdictsService,
+  io: CommandIo,
+): Promise<void> {
+  const [users, owned, given] = await Promise.all([
+    admin.list(),
+    weeks.ownedCounts(),
+    verdicts.givenCounts(),
+  ]);
   const rows = [
-    ['id', 'username', 'email', 'active', 'created', 'weeks'],
+    ['id', 'username', 'email', 'active', 'created', 'weeks', 'verdicts'],
     ...users.map((user) => [
       String(user.id),
       user.username,
@@ -67,6 +78,7 @@ async function list(admin: UserAdminService, weeks: WeeksService, io: CommandIo)
       user.isActive ? 'yes' : 'no',
       user.createdAt.toISOString(),
       String(owned.get(user.id) ?? 0),
+      String(given.get(user.id) ?? 0),
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));

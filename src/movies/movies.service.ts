@@ -141,8 +141,8 @@ export class MoviesService {
       } else {
         ({ id } = await manager.save(manager.create(Movie, { ...columns, creditsCachedAt: null })));
       }
-      await writeGenres(manager, id, data.genres);
-      if (credits) await writeCredits(manager, id, credits, now);
+      await replaceMovieGenres(manager, id, data.genres);
+      if (credits) await replaceMovieCredits(manager, id, credits, now);
       return manager.findOneByOrFail(Movie, { id });
     });
   }
@@ -150,14 +150,21 @@ export class MoviesService {
   private storeCredits(movieId: number, credits: MovieCreditsData): Promise<Movie> {
     const now = this.clock.now();
     return this.transactions.run(['catalog'], async (manager) => {
-      await writeCredits(manager, movieId, credits, now);
+      await replaceMovieCredits(manager, movieId, credits, now);
       return manager.findOneByOrFail(Movie, { id: movieId });
     });
   }
 }
 
-/** Replaces the movie's genre rows with `genres` (a repeated id is kept once). */
-async function writeGenres(manager: EntityManager, movieId: number, genres: Genre[]) {
+/**
+ * Replaces a stored movie's genre rows (`movie_genres`, what the stats count) with `genres`, a
+ * repeated id kept once, inside the caller's transaction; whatever stores a movie's genres calls it.
+ */
+export async function replaceMovieGenres(
+  manager: EntityManager,
+  movieId: number,
+  genres: Genre[],
+): Promise<void> {
   await manager.delete(MovieGenre, { movieId });
   const unique = new Map(genres.map((genre) => [genre.id, genre]));
   await insertChunked(
@@ -167,14 +174,17 @@ async function writeGenres(manager: EntityManager, movieId: number, genres: Genr
   );
 }
 
-/** Replaces the movie's cast and key crew, and marks its credits fetched `now`. */
-async function writeCredits(
+/**
+ * Replaces a stored movie's cast and key crew with `credits`, fetched (or exported) at `at`, inside
+ * the caller's transaction; the import of an export (export/) writes credits through here too.
+ */
+export async function replaceMovieCredits(
   manager: EntityManager,
   movieId: number,
   credits: MovieCreditsData,
-  now: Date,
+  at: Date,
 ): Promise<void> {
-  const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], now);
+  const personIds = await upsertPeople(manager, [...credits.cast, ...credits.crew], at);
   await manager.delete(MovieCast, { movieId });
   await manager.delete(MovieCrew, { movieId });
   const credited = ({ tmdbId, listIndex }: PersonCredit) => ({
@@ -200,10 +210,11 @@ async function writeCredits(
       job: entry.job,
     })),
   );
-  await manager.update(Movie, { id: movieId }, { creditsCachedAt: now });
+  await manager.update(Movie, { id: movieId }, { creditsCachedAt: at });
 }
 
-function movieColumns(data: MovieData, now: Date): Partial<Movie> {
+/** The stored columns of a movie fetched (or exported) at `now`. */
+export function movieColumns(data: MovieData, now: Date): Partial<Movie> {
   return {
     tmdbId: data.tmdbId,
     title: data.title,

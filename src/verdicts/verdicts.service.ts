@@ -4,6 +4,7 @@ import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { toRatingSummary, totalsOf } from '../common/dto/rating-summary.dto.js';
+import { countsBy } from '../database/counts.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { User } from '../users/entities/user.entity.js';
@@ -154,6 +155,11 @@ export class VerdictsService {
       };
     };
     return { movie: byPick('movie'), album: byPick('album') };
+  }
+
+  /** user id → the number of verdicts they gave, for users who gave any: one query. */
+  givenCounts(): Promise<Map<number, number>> {
+    return countsBy(this.verdicts.createQueryBuilder('verdict'), 'verdict.user_id');
   }
 
   /** How many verdicts on these picks are not the picker's: what blocks deleting them (§1.5). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { countsBy } from '../database/counts.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../common/api-error.js';
@@ -50,15 +51,8 @@ export class WeeksService {
   }
 
   /** user id → the number of weeks they own, for users owning any: one query. */
-  async ownedCounts(): Promise<Map<number, number>> {
-    const rows = await this.weeks
-      .createQueryBuilder('week')
-      .select('week.user_id', 'user_id')
-      .addSelect('COUNT(*)', 'weeks')
-      .where('week.user_id IS NOT NULL')
-      .groupBy('week.user_id')
-      .getRawMany<{ user_id: number; weeks: number | string }>();
-    return new Map(rows.map((row) => [Number(row.user_id), Number(row.weeks)]));
+  ownedCounts(): Promise<Map<number, number>> {
+    return countsBy(this.weeks.createQueryBuilder('week'), 'week.user_id');
   }
 
   /** The week with its items in position order and their verdicts: four queries. */

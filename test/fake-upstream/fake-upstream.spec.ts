@@ -1,8 +1,23 @@
 // Tests of the fake upstream itself: only what other tests rely on.
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { DEFAULT_SETTINGS, FAKE_TMDB_KEY, FakeUpstream } from './fake-upstream.js';
-import { MB, MB_SEARCH, LOVE_IDS, MB_RELEASES } from './fixtures/musicbrainz.js';
-import { TMDB, TMDB_MOVIES, TMDB_SEARCH, TMDB_SEARCH_ROWS } from './fixtures/tmdb.js';
+import {
+  LOVELORN_EXTRA_COUNT,
+  MB,
+  MB_ARTIST,
+  MB_ARTIST_RELEASE_GROUPS,
+  MB_SEARCH,
+  LOVE_IDS,
+  MB_RELEASES,
+  PROLIFIC_COUNT,
+} from './fixtures/musicbrainz.js';
+import {
+  TMDB,
+  TMDB_MOVIES,
+  TMDB_RECOMMENDATIONS,
+  TMDB_SEARCH,
+  TMDB_SEARCH_ROWS,
+} from './fixtures/tmdb.js';
 import { UUID_PATTERN } from './reply.js';
 
 const UA = 'WrongOpinions/0.1.0 ( ops@wrong-opinions.example )';
@@ -186,6 +201,116 @@ describe('FakeUpstream', () => {
     expect(failed.status).toBe(500);
     expect(failed.json()).toMatchObject({ success: false, status_code: 11 });
     expect((await tmdb(`/search/movie?query=fault500&${key}`)).status).toBe(500);
+  });
+
+  it('TMDB recommendations: the first page in the search-entry shape, overlapping, empty, 404, faults', async () => {
+    const key = `api_key=${FAKE_TMDB_KEY}`;
+    const recommendations = (id: number) =>
+      tmdb(`/movie/${id}/recommendations?language=en-US&page=1&${key}`);
+    const inception = await recommendations(TMDB.INCEPTION);
+    expect(inception.status).toBe(200);
+    const body = inception.json();
+    expect(body).toMatchObject({ page: 1, total_pages: 1, total_results: 5 });
+    expect(body.results.map((entry: { id: number }) => entry.id)).toEqual(
+      TMDB_RECOMMENDATIONS.get(TMDB.INCEPTION),
+    );
+    expect(body.results[0]).toEqual({
+      adult: false,
+      backdrop_path: expect.any(String),
+      genre_ids: expect.any(Array),
+      id: TMDB.EXISTENZ,
+      media_type: 'movie',
+      original_language: expect.any(String),
+      original_title: expect.any(String),
+      overview: expect.any(String),
+      popularity: expect.any(Number),
+      poster_path: expect.any(String),
+      release_date: expect.any(String),
+      title: 'eXistenZ',
+      video: false,
+      vote_average: expect.any(Number),
+      vote_count: expect.any(Number),
+    });
+    // Lists overlap, and name movies that are seeds themselves.
+    const existenz = TMDB_RECOMMENDATIONS.get(TMDB.EXISTENZ)!;
+    expect(existenz).toContain(TMDB.INCEPTION);
+    expect(existenz.filter((id) => TMDB_RECOMMENDATIONS.get(TMDB.INCEPTION)!.includes(id))).toEqual(
+      [TMDB.REC],
+    );
+    for (const lists of TMDB_RECOMMENDATIONS.values()) {
+      for (const id of lists) expect(TMDB_MOVIES.has(id)).toBe(true);
+    }
+
+    expect((await recommendations(TMDB.REC)).json()).toEqual({
+      page: 1,
+      results: [],
+      total_pages: 0,
+      total_results: 0,
+    });
+    const unknown = await recommendations(TMDB.UNKNOWN);
+    expect([unknown.status, unknown.json().status_code]).toEqual([404, 34]);
+    expect((await recommendations(TMDB.FAULT_500)).status).toBe(500);
+    expect((await recommendations(TMDB.RATE_LIMITED_ONCE)).status).toBe(429);
+    expect((await recommendations(TMDB.RATE_LIMITED_ONCE)).status).toBe(200);
+  });
+
+  it('MusicBrainz browses release groups by artist: pages of at most 100 by offset, type filter, credits with inc', async () => {
+    const browse = (artist: string, query = '') =>
+      mb(`/release-group?artist=${artist}&fmt=json${query}`);
+    const floyd = await browse(MB_ARTIST.PINK_FLOYD, '&inc=artist-credits');
+    expect(floyd.status).toBe(200);
+    const all = floyd.json();
+    const titles = all['release-groups'].map((group: { title: string }) => group.title);
+    expect(titles).toEqual(expect.arrayContaining(['The Dark Side of the Moon', 'Pulse', 'Money']));
+    expect(all['release-group-count']).toBe(all['release-groups'].length);
+    expect(all['release-group-offset']).toBe(0);
+    const pulse = all['release-groups'].find((group: { title: string }) => group.title === 'Pulse');
+    expect(pulse).toMatchObject({
+      'primary-type': 'Album',
+      'secondary-types': ['Live'],
+      'first-release-date': '1995-05-29',
+      'artist-credit': [
+        { name: 'Pink Floyd', joinphrase: '', artist: { id: MB_ARTIST.PINK_FLOYD } },
+      ],
+    });
+    // type=album keeps primary type Album (compilations and live albums too), not singles.
+    const albums = (await browse(MB_ARTIST.PINK_FLOYD, '&type=album')).json();
+    const albumTitles = albums['release-groups'].map((group: { title: string }) => group.title);
+    expect(albumTitles).toEqual(
+      expect.arrayContaining(['Pulse', 'Echoes: The Best of Pink Floyd']),
+    );
+    expect(albumTitles).not.toContain('Money');
+    expect(albums['release-groups'][0]['artist-credit']).toBeUndefined();
+    // Watch the Throne is in both Jay-Z's and Kanye West's lists.
+    const throne = (artist: string) =>
+      MB_ARTIST_RELEASE_GROUPS.get(artist)!.some((group) => group.title === 'Watch the Throne');
+    expect([throne(MB_ARTIST.JAY_Z), throne(MB_ARTIST.KANYE_WEST)]).toEqual([true, true]);
+
+    // The Lovelorn: more than 100 albums, 3 pages that never overlap.
+    const pages = [];
+    for (const offset of [0, 100, 200]) {
+      pages.push(
+        (await browse(MB_ARTIST.THE_LOVELORN, `&type=album&limit=100&offset=${offset}`)).json(),
+      );
+    }
+    const count = pages[0]['release-group-count'];
+    expect(count).toBeGreaterThan(200);
+    expect(count).toBeLessThan(LOVELORN_EXTRA_COUNT + 10);
+    expect(pages.map((page) => page['release-groups'].length)).toEqual([100, 100, count - 200]);
+    const ids = pages.flatMap((page) =>
+      page['release-groups'].map((group: { id: string }) => group.id),
+    );
+    expect(new Set(ids).size).toBe(count);
+    expect(
+      (await browse(MB_ARTIST.THE_LOVELORN, '&limit=500')).json()['release-groups'],
+    ).toHaveLength(100);
+    expect((await browse(MB_ARTIST.PROLIFIC)).json()['release-group-count']).toBe(PROLIFIC_COUNT);
+
+    const unknown = await browse(MB_ARTIST.UNKNOWN);
+    expect([unknown.status, unknown.json()]).toEqual([404, { error: 'Not Found' }]);
+    expect((await browse('not-a-uuid')).status).toBe(400);
+    fake.setFault('musicbrainz', MB_ARTIST.FAULT_LINE, 'status500');
+    expect((await browse(MB_ARTIST.FAULT_LINE)).status).toBe(500);
   });
 
   it('MusicBrainz enforces the gap between requests; cover art does not count', async () => {

@@ -12,6 +12,7 @@
 // names, artist names or release-group title (accent/case-insensitive), and words after NOT, -
 // or ! must not. Results keep catalog order with scores 100, 98, 96, … (never below 1).
 import {
+  MB_ARTIST_RELEASE_GROUPS,
   MB_FAULTS,
   MB_MERGED,
   MB_RELEASES,
@@ -137,6 +138,7 @@ export class MusicBrainzFake implements Upstream {
       return mbError(405, format, { error: 'Method not allowed', help: HELP });
     }
     if (call.path === '/release') return this.search(call, ctx, format);
+    if (call.path === '/release-group') return this.browseReleaseGroups(call, ctx, format);
     const lookup = /^\/release\/([^/]+)$/.exec(call.path);
     if (lookup) return this.lookup(lookup[1], call, ctx, format);
     return mbError(404, format, { error: 'Not Found' });
@@ -180,6 +182,46 @@ export class MusicBrainzFake implements Upstream {
             `<metadata xmlns="${XML_NS}">${releaseXml(fixture.release, withCredits, withGroup)}</metadata>`,
           );
     const fault = ctx.faultFor(id, 'lookup', MB_FAULTS);
+    return fault ? faultReply(fault, ok, faultBodies(format), ctx.settings) : ok();
+  }
+
+  /**
+   * `/release-group?artist=<mbid>[&type=album|ep…]&limit&offset[&inc=artist-credits]`: an artist's
+   * release groups in fixture order, filtered by primary or secondary type as MusicBrainz does,
+   * 25 per page by default and at most 100. JSON only (the XML form is not faked).
+   */
+  private browseReleaseGroups(call: IncomingCall, ctx: UpstreamContext, format: Format): FakeReply {
+    const artist = call.query.artist;
+    if (artist === undefined) {
+      return mbError(400, format, { error: 'Invalid browse: missing a linked entity', help: HELP });
+    }
+    if (!UUID_PATTERN.test(artist)) return mbError(400, format, { error: 'Invalid mbid.' });
+    const id = artist.toLowerCase();
+    const groups = MB_ARTIST_RELEASE_GROUPS.get(id);
+    if (!groups) return mbError(404, format, { error: 'Not Found' });
+    const types = (call.query.type ?? '').toLowerCase().split('|').filter(Boolean);
+    const withCredits = (call.query.inc ?? '').split(/[+ ]/).includes('artist-credits');
+    const limit = clamp(parseInteger(call.query.limit, 25), 1, 100);
+    const offset = Math.max(0, parseInteger(call.query.offset, 0));
+    const ok = () => {
+      const matching = groups.filter(
+        (group) =>
+          types.length === 0 ||
+          [group['primary-type'] ?? '', ...group['secondary-types']].some((type) =>
+            types.includes(type.toLowerCase()),
+          ),
+      );
+      return jsonReply(200, {
+        'release-group-offset': offset,
+        'release-group-count': matching.length,
+        'release-groups': matching
+          .slice(offset, offset + limit)
+          .map(({ 'artist-credit': credit, ...group }) =>
+            withCredits ? { ...group, 'artist-credit': credit } : group,
+          ),
+      });
+    };
+    const fault = ctx.faultFor(id, 'browse', MB_FAULTS);
     return fault ? faultReply(fault, ok, faultBodies(format), ctx.settings) : ok();
   }
 

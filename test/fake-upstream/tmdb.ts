@@ -2,7 +2,9 @@
 import {
   TMDB_FAULTS,
   TMDB_MOVIES,
+  TMDB_RECOMMENDATIONS,
   TMDB_SEARCH_ROWS,
+  toRecommendationEntry,
   type TmdbMovieFixture,
 } from './fixtures/tmdb.js';
 import {
@@ -19,6 +21,21 @@ import {
 } from './reply.js';
 
 const PAGE_SIZE = 20;
+
+type MovieRoute = 'details' | 'credits' | 'recommendations';
+
+/** The first (only) page of a movie's recommendations; TMDB says 0 pages when there are none. */
+function recommendationsPage(id: number) {
+  const results = (TMDB_RECOMMENDATIONS.get(id) ?? []).map((recommended) =>
+    toRecommendationEntry(TMDB_MOVIES.get(recommended)!.details),
+  );
+  return {
+    page: 1,
+    results,
+    total_pages: results.length > 0 ? 1 : 0,
+    total_results: results.length,
+  };
+}
 
 /** TMDB's error body: `{"success": false, "status_code": N, "status_message": "…"}`. */
 function tmdbError(
@@ -87,8 +104,10 @@ export class TmdbFake implements Upstream {
     // Everything we fake is read-only.
     if (call.method !== 'GET' && call.method !== 'HEAD') return notFound();
     if (call.path === '/search/movie') return this.search(call, ctx);
-    const match = /^\/movie\/([^/]+)(\/credits)?$/.exec(call.path);
-    if (match) return this.movie(match[1], match[2] ? 'credits' : 'details', ctx, call);
+    const match = /^\/movie\/([^/]+)(?:\/(credits|recommendations))?$/.exec(call.path);
+    if (match) {
+      return this.movie(match[1], (match[2] as MovieRoute | undefined) ?? 'details', ctx, call);
+    }
     return notFound();
   }
 
@@ -100,7 +119,7 @@ export class TmdbFake implements Upstream {
 
   private movie(
     rawId: string,
-    route: 'details' | 'credits',
+    route: MovieRoute,
     ctx: UpstreamContext,
     call: IncomingCall,
   ): FakeReply {
@@ -109,7 +128,12 @@ export class TmdbFake implements Upstream {
     const id = Number(rawId);
     const entry: TmdbMovieFixture | undefined = TMDB_MOVIES.get(id);
     if (!entry) return notFound();
-    const ok = () => jsonReply(200, route === 'details' ? details(entry, call) : entry.credits);
+    const body = {
+      details: () => details(entry, call),
+      credits: () => entry.credits,
+      recommendations: () => recommendationsPage(id),
+    }[route];
+    const ok = () => jsonReply(200, body());
     const fault = ctx.faultFor(id, route, TMDB_FAULTS);
     return fault ? faultReply(fault, ok, FAULT_BODIES, ctx.settings) : ok();
   }

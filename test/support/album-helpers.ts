@@ -31,7 +31,7 @@ export interface AlbumApp {
  */
 export async function startAlbumApp(
   fake: FakeUpstream,
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<AlbumApp> {
   const clock = new FakeClock();
   const t = await createTestApp({

@@ -2,6 +2,7 @@ import type { AlbumSearchResult } from '../catalog.types.js';
 import {
   joinArtistCredit,
   mapRelease,
+  mapReleaseGroupPage,
   mapSearchReply,
   partialDate,
   UNKNOWN_ARTIST,
@@ -410,5 +411,140 @@ describe(mapRelease.name, () => {
       artist: 'Unknown Artist',
       credits: [],
     });
+  });
+});
+
+describe(mapReleaseGroupPage.name, () => {
+  const GROUP = '0b3c6f2e-9a41-4e7d-8c15-2f6a7b8c9d02';
+  /** A browse entry with inc=artist-credits, in MusicBrainz's shape. */
+  function groupEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      id: ANIMALS_GROUP,
+      title: 'Animals',
+      'primary-type': 'Album',
+      'primary-type-id': 'f529b476-6e62-324f-b0aa-1f3e33d313fc',
+      'secondary-types': [],
+      'secondary-type-ids': [],
+      'first-release-date': '1977-01-23',
+      disambiguation: '',
+      'artist-credit': [
+        {
+          name: 'Pink Floyd',
+          joinphrase: '',
+          artist: { id: PINK_FLOYD, name: 'Pink Floyd', 'sort-name': 'Pink Floyd' },
+        },
+      ],
+      ...overrides,
+    };
+  }
+  const page = (entries: unknown[], count = entries.length) => ({
+    'release-group-count': count,
+    'release-group-offset': 0,
+    'release-groups': entries,
+  });
+
+  it('maps each entry and passes the count through', () => {
+    expect(mapReleaseGroupPage(page([groupEntry()], 230))).toEqual({
+      count: 230,
+      releaseGroups: [
+        {
+          releaseGroupId: ANIMALS_GROUP,
+          title: 'Animals',
+          primaryType: 'Album',
+          secondaryTypes: [],
+          firstReleaseDate: '1977-01-23',
+          artist: 'Pink Floyd',
+          artistIds: [PINK_FLOYD],
+        },
+      ],
+    });
+  });
+
+  it('keeps secondary types, joins a multi-artist credit and lists every credited artist once', () => {
+    const mapped = mapReleaseGroupPage(
+      page([
+        groupEntry({
+          id: GROUP.toUpperCase(),
+          'secondary-types': ['Compilation', 'Live', 3],
+          'artist-credit': [
+            { name: 'Jay-Z', joinphrase: ' & ', artist: { id: JAY_Z, name: 'JAY‐Z' } },
+            { name: 'Kanye West', joinphrase: ' & ', artist: { id: KANYE, name: 'Kanye West' } },
+            { name: 'Hova', artist: { id: JAY_Z.toUpperCase(), name: 'JAY‐Z' } },
+          ],
+        }),
+      ]),
+    );
+    expect(mapped?.releaseGroups[0]).toMatchObject({
+      releaseGroupId: GROUP,
+      secondaryTypes: ['Compilation', 'Live'],
+      artist: 'Jay-Z & Kanye West & Hova',
+      artistIds: [JAY_Z, KANYE],
+    });
+  });
+
+  it('turns an empty or invalid first release date, a null primary type and a missing credit into null / Unknown Artist', () => {
+    const mapped = mapReleaseGroupPage(
+      page([
+        groupEntry({ 'first-release-date': '', 'primary-type': null, 'artist-credit': undefined }),
+        groupEntry({ id: GROUP, 'first-release-date': '1977-13', 'secondary-types': null }),
+        groupEntry({ id: JAY_Z, 'first-release-date': '1977' }),
+      ]),
+    );
+    expect(
+      mapped?.releaseGroups.map(
+        ({ firstReleaseDate, primaryType, artist, artistIds, secondaryTypes }) => ({
+          firstReleaseDate,
+          primaryType,
+          artist,
+          artistIds,
+          secondaryTypes,
+        }),
+      ),
+    ).toEqual([
+      {
+        firstReleaseDate: null,
+        primaryType: null,
+        artist: 'Unknown Artist',
+        artistIds: [],
+        secondaryTypes: [],
+      },
+      {
+        firstReleaseDate: null,
+        primaryType: 'Album',
+        artist: 'Pink Floyd',
+        artistIds: [PINK_FLOYD],
+        secondaryTypes: [],
+      },
+      {
+        firstReleaseDate: '1977',
+        primaryType: 'Album',
+        artist: 'Pink Floyd',
+        artistIds: [PINK_FLOYD],
+        secondaryTypes: [],
+      },
+    ]);
+  });
+
+  it('drops entries without a string UUID id or a string title', () => {
+    const mapped = mapReleaseGroupPage(
+      page([
+        groupEntry({ id: undefined }),
+        groupEntry({ id: 7 }),
+        groupEntry({ id: 'not-a-uuid' }),
+        groupEntry({ title: undefined }),
+        'junk',
+        groupEntry({ id: GROUP, title: 'Kept' }),
+      ]),
+    );
+    expect(mapped?.releaseGroups.map((group) => group.title)).toEqual(['Kept']);
+  });
+
+  it.each([
+    ['count', { 'release-groups': [] }],
+    ['count as a string', { 'release-group-count': '1', 'release-groups': [] }],
+    ['release groups', { 'release-group-count': 0 }],
+    ['release groups as an object', { 'release-group-count': 0, 'release-groups': {} }],
+  ])('rejects a reply with a missing or mistyped %s', (_case, reply) => {
+    expect(mapReleaseGroupPage(reply)).toBeNull();
   });
 });

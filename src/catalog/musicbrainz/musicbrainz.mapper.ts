@@ -1,4 +1,9 @@
-import type { AlbumData, AlbumSearchResult, ArtistCreditData } from '../catalog.types.js';
+import type {
+  AlbumData,
+  AlbumSearchResult,
+  ArtistCreditData,
+  ReleaseGroupData,
+} from '../catalog.types.js';
 import {
   arrayOf,
   isInteger,
@@ -6,12 +11,20 @@ import {
   optionalString,
   type JsonObject,
 } from '../upstream/json-reader.js';
-import type { MbArtist, MbArtistCredit, MbRelease, MbSearchReply } from './musicbrainz.types.js';
+import type {
+  MbArtist,
+  MbArtistCredit,
+  MbRelease,
+  MbReleaseGroup,
+  MbReleaseGroupBrowse,
+  MbSearchReply,
+} from './musicbrainz.types.js';
 
 export const UNKNOWN_ARTIST = 'Unknown Artist';
 const MAX_COUNTRY = 8;
 const MAX_STATUS = 64;
 const MAX_ARTIST_TYPE = 64;
+const MAX_GROUP_TYPE = 64;
 const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function mapSearchReply(
@@ -56,6 +69,42 @@ export function mapRelease(reply: JsonObject): AlbumData | null {
     releaseGroupId: groupId !== null && MBID.test(groupId) ? groupId : null,
     credits: mapCredits(release['artist-credit']),
   };
+}
+
+/** One page of an artist's release groups (upstream.md §3.8). */
+export interface ReleaseGroupPage {
+  /** How many release groups the artist has in all. */
+  count: number;
+  releaseGroups: ReleaseGroupData[];
+}
+
+/**
+ * A browse page. Required: `release-group-count` (integer) and `release-groups` (array); an entry
+ * without a string id (a UUID) or a string title is dropped. Returns null for an invalid reply.
+ */
+export function mapReleaseGroupPage(reply: JsonObject): ReleaseGroupPage | null {
+  const { 'release-group-count': count, 'release-groups': entries } = reply as MbReleaseGroupBrowse;
+  if (!isInteger(count) || !Array.isArray(entries)) return null;
+  const releaseGroups: ReleaseGroupData[] = [];
+  for (const entry of entries) {
+    if (!isObject(entry)) continue;
+    const group = entry as MbReleaseGroup;
+    if (typeof group.id !== 'string' || typeof group.title !== 'string') continue;
+    const releaseGroupId = group.id.toLowerCase();
+    if (!MBID.test(releaseGroupId)) continue;
+    releaseGroups.push({
+      releaseGroupId,
+      title: group.title,
+      primaryType: optionalString(group['primary-type'], MAX_GROUP_TYPE),
+      secondaryTypes: arrayOf(group['secondary-types']).filter(
+        (type): type is string => typeof type === 'string',
+      ),
+      firstReleaseDate: partialDate(group['first-release-date']),
+      artist: joinArtistCredit(group['artist-credit']),
+      artistIds: [...new Set(mapCredits(group['artist-credit']).map((c) => c.musicbrainzId))],
+    });
+  }
+  return { count, releaseGroups };
 }
 
 /** Each credited name followed by its join phrase, trimmed (upstream.md §3.4). */

@@ -30,3 +30,19 @@ export interface MbSearchReply {
   count?: unknown;
   releases?: unknown;
 }
+
+/** `/release-group?artist=…` (a browse), one page. */
+export interface MbReleaseGroupBrowse {
+  'release-group-count'?: unknown;
+  'release-group-offset'?: unknown;
+  'release-groups'?: unknown;
+}
+
+export interface MbReleaseGroup {
+  id?: unknown;
+  title?: unknown;
+  'primary-type'?: unknown;
+  'secondary-types'?: unknown;
+  'first-release-date'?: unknown;
+  'artist-credit'?: unknown;
+}

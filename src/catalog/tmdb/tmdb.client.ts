@@ -2,14 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock.js';
 import type { Configuration, UpstreamConfig } from '../../config/configuration.js';
-import type { MovieCreditsData, MovieData, MovieSearchPage } from '../catalog.types.js';
+import type {
+  MovieCreditsData,
+  MovieData,
+  MovieRecommendation,
+  MovieSearchPage,
+} from '../catalog.types.js';
 import { isObject, parseJson, type JsonObject } from '../upstream/json-reader.js';
 import { RateLimiter } from '../upstream/rate-limiter.js';
 import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { baseHeaders, redactApiKey, withQuery } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
-import { mapCredits, mapMovieDetails, mapMovieWithCredits, mapSearchReply } from './tmdb.mapper.js';
+import {
+  mapCredits,
+  mapMovieDetails,
+  mapMovieWithCredits,
+  mapRecommendations,
+  mapSearchReply,
+} from './tmdb.mapper.js';
 
 /** TMDB's soft ceiling is 40-50 requests/s per IP; we stay at 20/s for the whole process. */
 const REQUESTS_PER_SECOND = 20;
@@ -70,6 +81,20 @@ export class TmdbClient {
 
   async movieCredits(tmdbId: number): Promise<MovieCreditsData> {
     return mapCredits(await this.getJson(`/movie/${tmdbId}/credits`, { language: 'en-US' }));
+  }
+
+  /** The first page of TMDB's recommendations for a movie; an unknown movie has none (§2.8). */
+  async movieRecommendations(tmdbId: number): Promise<MovieRecommendation[]> {
+    try {
+      const reply = await this.getJson(`/movie/${tmdbId}/recommendations`, {
+        language: 'en-US',
+        page: 1,
+      });
+      return this.valid(mapRecommendations(reply));
+    } catch (error) {
+      if (error instanceof UpstreamError && error.failure === 'not_found') return [];
+      throw error;
+    }
   }
 
   private async getJson(

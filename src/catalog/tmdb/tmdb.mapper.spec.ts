@@ -1,5 +1,11 @@
 import type { MovieSearchResult } from '../catalog.types.js';
-import { mapCredits, mapMovieDetails, mapMovieWithCredits, mapSearchReply } from './tmdb.mapper.js';
+import {
+  mapCredits,
+  mapMovieDetails,
+  mapMovieWithCredits,
+  mapRecommendations,
+  mapSearchReply,
+} from './tmdb.mapper.js';
 
 /** A search entry in TMDB's shape, with the extra fields TMDB sends and we ignore. */
 function searchEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -555,5 +561,75 @@ describe(mapMovieWithCredits.name, () => {
     expect(
       mapMovieWithCredits(detailsReply({ id: '27205', credits: { cast: [], crew: [] } })),
     ).toBe(null);
+  });
+});
+
+describe(mapRecommendations.name, () => {
+  /** A recommendations entry: a search entry plus `media_type`, as TMDB sends it. */
+  const entry = (overrides: Record<string, unknown> = {}) =>
+    searchEntry({ media_type: 'movie', ...overrides });
+  const reply = (results: unknown, overrides: Record<string, unknown> = {}) => ({
+    page: 1,
+    results,
+    total_pages: 2,
+    total_results: 40,
+    ...overrides,
+  });
+
+  it('keeps the fields we store of each entry, in TMDB order', () => {
+    expect(
+      mapRecommendations(
+        reply([entry(), entry({ id: 1946, title: 'eXistenZ', poster_path: null })]),
+      ),
+    ).toEqual([
+      {
+        tmdbId: 27205,
+        title: 'Inception',
+        releaseDate: '2010-07-15',
+        posterPath: '/9gk7adHYeDvHkCSEqAvQNLV5Uge.jpg',
+        voteAverage: 8.4,
+      },
+      {
+        tmdbId: 1946,
+        title: 'eXistenZ',
+        releaseDate: '2010-07-15',
+        posterPath: null,
+        voteAverage: 8.4,
+      },
+    ]);
+  });
+
+  it('reads entries like search entries: empty values become null or 0', () => {
+    expect(
+      mapRecommendations(reply([entry({ release_date: '', poster_path: '', vote_average: null })])),
+    ).toEqual([
+      { tmdbId: 27205, title: 'Inception', releaseDate: null, posterPath: null, voteAverage: 0 },
+    ]);
+  });
+
+  it('drops entries without an integer id or a string title, and keeps the first of a repeat', () => {
+    const mapped = mapRecommendations(
+      reply([
+        entry({ id: '5' }),
+        entry({ id: 1.5 }),
+        entry({ title: null }),
+        null,
+        entry({ title: 'First' }),
+        entry({ title: 'Repeat' }),
+      ]),
+    );
+    expect(mapped?.map((movie) => movie.title)).toEqual(['First']);
+  });
+
+  it('maps an empty list to an empty list', () => {
+    expect(mapRecommendations(reply([], { total_pages: 0, total_results: 0 }))).toEqual([]);
+  });
+
+  it.each([
+    ['missing', {}],
+    ['an object', { results: {} }],
+    ['null', { results: null }],
+  ])('rejects a reply whose results are %s', (_case, body) => {
+    expect(mapRecommendations(body)).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import type {
   CrewCredit,
   MovieCreditsData,
   MovieData,
+  MovieRecommendation,
   MovieSearchPage,
   MovieSearchResult,
 } from '../catalog.types.js';
@@ -21,6 +22,7 @@ import type {
   TmdbCrewEntry,
   TmdbMovieDetails,
   TmdbMovieDetailsWithCredits,
+  TmdbRecommendationsReply,
   TmdbSearchMovie,
   TmdbSearchReply,
 } from './tmdb.types.js';
@@ -52,6 +54,32 @@ export function mapSearchReply(reply: JsonObject): MovieSearchPage | null {
   const { page, total_pages, total_results, results } = reply as TmdbSearchReply;
   if (!isInteger(page) || !isInteger(total_pages) || !isInteger(total_results)) return null;
   if (!Array.isArray(results)) return null;
+  return {
+    page,
+    totalPages: Math.min(total_pages, TMDB_MAX_PAGE),
+    totalResults: total_results,
+    results: searchEntries(results),
+  };
+}
+
+/**
+ * A seed's recommendations (upstream.md §2.8): entries read like search entries, in TMDB's order.
+ * Returns null when `results` is not an array (the caller answers 502).
+ */
+export function mapRecommendations(reply: JsonObject): MovieRecommendation[] | null {
+  const { results } = reply as TmdbRecommendationsReply;
+  if (!Array.isArray(results)) return null;
+  return searchEntries(results).map(({ tmdbId, title, releaseDate, posterPath, voteAverage }) => ({
+    tmdbId,
+    title,
+    releaseDate,
+    posterPath,
+    voteAverage,
+  }));
+}
+
+/** Entries without an integer `id` or a string `title` are dropped; a repeated id keeps the first. */
+function searchEntries(results: unknown[]): MovieSearchResult[] {
   const seen = new Set<number>();
   const mapped: MovieSearchResult[] = [];
   for (const entry of results) {
@@ -60,12 +88,7 @@ export function mapSearchReply(reply: JsonObject): MovieSearchPage | null {
     seen.add(result.tmdbId);
     mapped.push(result);
   }
-  return {
-    page,
-    totalPages: Math.min(total_pages, TMDB_MAX_PAGE),
-    totalResults: total_results,
-    results: mapped,
-  };
+  return mapped;
 }
 
 function mapSearchMovie(entry: TmdbSearchMovie): MovieSearchResult | null {

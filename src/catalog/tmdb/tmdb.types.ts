@@ -17,6 +17,11 @@ export interface TmdbSearchReply {
   results?: unknown;
 }
 
+/** `/movie/{id}/recommendations`: entries are read like search entries. */
+export interface TmdbRecommendationsReply {
+  results?: unknown;
+}
+
 export interface TmdbMovieDetails extends TmdbSearchMovie {
   backdrop_path?: unknown;
   runtime?: unknown;

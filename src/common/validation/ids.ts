@@ -9,7 +9,7 @@ export function IdParam(description?: string): PropertyDecorator {
   return IntegerParam({ min: 1, max: MAX_ID, description });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A MusicBrainz id in a path: 8-4-4-4-12 hex digits in any case, lowercased before use. */
 export function UuidParam(description?: string): PropertyDecorator {

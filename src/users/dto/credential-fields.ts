@@ -2,9 +2,9 @@ import { StringField } from '../../common/validation/fields.js';
 
 /** The register rules for username, email and password (contract §3.1), shared with PATCH §4.2. */
 
-const USERNAME_CHARACTERS = /^(?=.*[A-Za-z0-9])[A-Za-z0-9_-]+$/;
+export const USERNAME_CHARACTERS = /^(?=.*[A-Za-z0-9])[A-Za-z0-9_-]+$/;
 // A single @; a local part of 1-64 non-space code points (hence /u); dot-separated labels; a TLD of 2+ letters.
-const EMAIL_ADDRESS = /^[^\s@]{1,64}@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}$/u;
+export const EMAIL_ADDRESS = /^[^\s@]{1,64}@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}$/u;
 
 export function UsernameField(options: { optional?: boolean } = {}): PropertyDecorator {
   return StringField({

@@ -37,7 +37,7 @@ export interface PickRow {
 @Index('UQ_verdicts_week_movie_id_user_id', ['weekMovieId', 'userId'], { unique: true })
 @Index('UQ_verdicts_week_album_id_user_id', ['weekAlbumId', 'userId'], { unique: true })
 @Index('IDX_verdicts_user_id', ['userId'])
-// The stats' (migration Stats1796688000000): every pick's and every member's ratings, from an index alone.
+// The stats' (migration Stats1796774400000): every pick's and every member's ratings, from an index alone.
 @Index('IDX_verdicts_week_movie_id_user_id_rating', ['weekMovieId', 'userId', 'rating'])
 @Index('IDX_verdicts_week_album_id_user_id_rating', ['weekAlbumId', 'userId', 'rating'])
 @Index('IDX_verdicts_user_id_rating', ['userId', 'rating'])

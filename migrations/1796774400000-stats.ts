@@ -38,8 +38,8 @@ const CODE_POINT_COLUMNS = [
   { table: 'artists', column: 'name', type: 'text' },
 ] as const;
 
-export class Stats1796688000000 implements MigrationInterface {
-  name = 'Stats1796688000000';
+export class Stats1796774400000 implements MigrationInterface {
+  name = 'Stats1796774400000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const postgres = queryRunner.dataSource.driver.options.type === 'postgres';
