@@ -54,6 +54,8 @@ module.exports = {
     below('verdicts', 'auth|weeks|health|stats|export|recommendations'),
     below('export', 'auth|health|stats|recommendations'),
     below('recommendations', 'auth|users|invites|health|backup|stats|export'),
+    // Stats read what weeks, catalog items and verdicts hold; nothing imports them.
+    below('stats', 'auth|health|export|recommendations|cli|backup'),
     below('health', `auth|users|weeks|movies|albums|catalog|cli`),
     below('backup', FEATURES.replace('backup|', '')),
     {

@@ -39,6 +39,7 @@ const MIGRATION_TABLES: [name: string, tables: string[]][] = [
   ['Invites1796515200000', ['invites']],
   ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
   ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
+  ['Stats1796774400000', ['movie_genres']],
 ];
 const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
 const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);

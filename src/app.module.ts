@@ -15,6 +15,7 @@ import { MetricsModule } from './metrics/metrics.js';
 import { MoviesModule } from './movies/movies.module.js';
 import { RecommendationsModule } from './recommendations/recommendations.module.js';
 import { StartupReporter } from './startup-reporter.js';
+import { StatsModule } from './stats/stats.module.js';
 import { UsersModule } from './users/users.module.js';
 import { VerdictsModule } from './verdicts/verdicts.module.js';
 import { WeeksModule } from './weeks/weeks.module.js';
@@ -30,6 +31,7 @@ const API_MODULES = [
   AlbumsModule,
   ExportModule,
   RecommendationsModule,
+  StatsModule,
 ];
 
 @Module({

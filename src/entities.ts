@@ -5,6 +5,7 @@ import { Album } from './albums/entities/album.entity.js';
 import { Artist } from './albums/entities/artist.entity.js';
 import { MovieCast } from './movies/entities/movie-cast.entity.js';
 import { MovieCrew } from './movies/entities/movie-crew.entity.js';
+import { MovieGenre } from './movies/entities/movie-genre.entity.js';
 import { Movie } from './movies/entities/movie.entity.js';
 import { ThrottleWindow } from './auth/entities/throttle-window.entity.js';
 import { UpstreamPacing } from './catalog/upstream/upstream-pacing.entity.js';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   WeekMovie,
   WeekAlbum,
   Movie,
+  MovieGenre,
   Person,
   MovieCast,
   MovieCrew,

@@ -156,7 +156,7 @@ describe('Admin commands', () => {
         );
       }
       expect((await runCommand(['nonsense'], env())).err).toEqual([
-        'error: unknown command "nonsense"; one of users, backup, export, import',
+        'error: unknown command "nonsense"; one of users, backup, export, import, backfill-credits',
       ]);
     });
 

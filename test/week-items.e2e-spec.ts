@@ -1,5 +1,7 @@
-import type { Response } from 'supertest';
+import request, { type Response } from 'supertest';
 import { Album } from '../src/albums/entities/album.entity.js';
+import { MovieCrew } from '../src/movies/entities/movie-crew.entity.js';
+import { MovieGenre } from '../src/movies/entities/movie-genre.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
@@ -1030,6 +1032,102 @@ describe('Week items with movies fetched from (fake) TMDB', () => {
         winnerRes.body.movie.id,
       ]);
     }
+  });
+
+  describe('credits of picked movies (opinions.md §2.4)', () => {
+    /** The stored directors and genres of a movie, and whether its credits are marked fetched. */
+    async function stored(tmdbId: number) {
+      const movie = await t.dataSource.getRepository(Movie).findOneByOrFail({ tmdbId });
+      const directors = await t.dataSource
+        .getRepository(MovieCrew)
+        .find({ where: { movieId: movie.id, job: 'Director' }, relations: { person: true } });
+      const genres = await t.dataSource
+        .getRepository(MovieGenre)
+        .find({ where: { movieId: movie.id }, order: { genreId: 'ASC' } });
+      return {
+        creditsStored: movie.creditsCachedAt !== null,
+        directors: directors.map((row) => row.person!.name).sort(),
+        genres: genres.map((row) => [row.genreId, row.name]),
+      };
+    }
+
+    const tmdbCalls = () =>
+      fake.requestsTo('tmdb').map((call) => ({ path: call.path, query: call.query }));
+    const apiKey = () => fake.env().TMDB_API_KEY;
+
+    it('an unstored movie comes with its credits in one TMDB call; the credits are then served stored', async () => {
+      const week = await seedWeek(t.dataSource, { year: 1992, week_number: 1, userId: bob.id });
+      const res = await api.addMovie(bob, week.id, { tmdb_id: TMDB.REC, position: 1 });
+      expect(res.status).toBe(201);
+      expect(tmdbCalls()).toEqual([
+        {
+          path: `/movie/${TMDB.REC}`,
+          query: { language: 'en-US', append_to_response: 'credits', api_key: apiKey() },
+        },
+      ]);
+      expect(await stored(TMDB.REC)).toEqual({
+        creditsStored: true,
+        directors: ['Jaume Balagueró', 'Paco Plaza'],
+        genres: [[27, 'Horror']],
+      });
+
+      const credits = await request(t.server)
+        .get(`/api/movies/${TMDB.REC}/credits`)
+        .set(alice.auth);
+      expect(credits.status).toBe(200);
+      expect(fake.requestsTo('tmdb')).toHaveLength(1);
+    });
+
+    it('a stored movie without credits gets them with the add (one credits call)', async () => {
+      await seedMovie(t.dataSource, { tmdbId: TMDB.AMELIE, title: 'Amélie' });
+      const week = await seedWeek(t.dataSource, { year: 1992, week_number: 2, userId: bob.id });
+      const res = await api.addMovie(bob, week.id, { tmdb_id: TMDB.AMELIE, position: 1 });
+      expect(res.status).toBe(201);
+      expect(tmdbCalls()).toEqual([
+        { path: `/movie/${TMDB.AMELIE}/credits`, query: { language: 'en-US', api_key: apiKey() } },
+      ]);
+      expect((await stored(TMDB.AMELIE)).creditsStored).toBe(true);
+    });
+
+    it('a credits failure does not fail the add; the next credits request fetches them', async () => {
+      const movie = await seedMovie(t.dataSource, { tmdbId: TMDB.OKAMI, title: 'Ōkami' });
+      const week = await seedWeek(t.dataSource, { year: 1992, week_number: 3, userId: bob.id });
+      fake.setFault('tmdb', TMDB.OKAMI, 'status500');
+      const res = await api.addMovie(bob, week.id, { tmdb_id: TMDB.OKAMI, position: 2 });
+      expect(outcome(res)).toEqual({
+        status: 201,
+        body: {
+          week_id: week.id,
+          position: 2,
+          added_at: nowIso(clock),
+          movie: movieRef(movie),
+          ...UNJUDGED,
+        },
+      });
+      expect(await stored(TMDB.OKAMI)).toEqual({ creditsStored: false, directors: [], genres: [] });
+
+      fake.setFault('tmdb', TMDB.OKAMI, null);
+      fake.clear();
+      const credits = await request(t.server)
+        .get(`/api/movies/${TMDB.OKAMI}/credits`)
+        .set(alice.auth);
+      expect(credits.status).toBe(200);
+      expect(tmdbCalls()).toEqual([
+        { path: `/movie/${TMDB.OKAMI}/credits`, query: { language: 'en-US', api_key: apiKey() } },
+      ]);
+      expect((await stored(TMDB.OKAMI)).creditsStored).toBe(true);
+    });
+
+    it('a movie with stored credits is added without any TMDB call', async () => {
+      const week = await seedWeek(t.dataSource, { year: 1992, week_number: 4, userId: bob.id });
+      const first = await api.addMovie(bob, week.id, { tmdb_id: TMDB.EXISTENZ, position: 1 });
+      expect(first.status).toBe(201);
+      fake.clear();
+      const other = await seedWeek(t.dataSource, { year: 1992, week_number: 5, userId: bob.id });
+      const again = await api.addMovie(bob, other.id, { tmdb_id: TMDB.EXISTENZ, position: 1 });
+      expect(again.status).toBe(201);
+      expect(fake.requests).toEqual([]);
+    });
   });
 
   it('a TMDB failure (500) → 502 and claims nothing', async () => {

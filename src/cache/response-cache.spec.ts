@@ -177,6 +177,53 @@ describe(ResponseCacheInterceptor.name, () => {
     expect(handler.calls).toBe(2);
   });
 
+  it('runs the route once for concurrent misses of one URL, and gives each its answer', async () => {
+    const { get } = setup();
+    const handler = new CountingHandler(() => defer(() => Promise.resolve(WEEK)));
+
+    const answers = await Promise.all([1, 2, 3].map(() => get('/api/weeks/1', handler)));
+
+    expect(handler.calls).toBe(1);
+    for (const answer of answers) expect(answer.body).toBe(JSON.stringify(WEEK));
+    expect(new Set(answers.map((answer) => answer.headers.etag)).size).toBe(1);
+  });
+
+  it('shares an error among concurrent misses, and keeps none', async () => {
+    const { get } = setup();
+    const handler = new CountingHandler(() =>
+      defer(() => Promise.reject(new Error('Week not found'))),
+    );
+
+    const answers = await Promise.allSettled([1, 2].map(() => get('/api/weeks/404', handler)));
+    expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
+    expect(handler.calls).toBe(1);
+
+    await expect(get('/api/weeks/404', handler)).rejects.toThrow('Week not found');
+    expect(handler.calls).toBe(2);
+  });
+
+  it('does not let a miss after a write join a read that began before it', async () => {
+    const { get, version } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handler: CountingHandler = new CountingHandler(() =>
+      defer(async () => {
+        const read = handler.calls;
+        if (read === 1) await gate;
+        return { ...WEEK, read };
+      }),
+    );
+
+    const before = get('/api/weeks/1', handler);
+    version.advance(['weeks']);
+    const after = await get('/api/weeks/1', handler);
+    release();
+
+    expect(after.body).toBe(JSON.stringify({ ...WEEK, read: 2 }));
+    expect((await before).body).toBe(JSON.stringify({ ...WEEK, read: 1 }));
+    expect(handler.calls).toBe(2);
+  });
+
   it('passes every request through when READ_CACHE_TTL is 0', async () => {
     const { get } = setup(0);
     const handler = new CountingHandler(() => of(WEEK));

@@ -7,8 +7,9 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { map, of, type Observable } from 'rxjs';
+import { from, lastValueFrom, map, of, type Observable } from 'rxjs';
 import { ReadCaches, type ReadCache } from './read-cache.js';
+import { SingleFlight } from './single-flight.js';
 
 /** A serialized 200 answer and its validator. */
 interface CachedBody {
@@ -27,6 +28,7 @@ const MAX_CHARACTERS = 4_000_000;
 @Injectable()
 export class ResponseCache {
   private readonly cache: ReadCache<CachedBody> | null;
+  private readonly flights = new SingleFlight();
 
   constructor(caches: ReadCaches) {
     this.cache = caches.create({
@@ -55,12 +57,27 @@ export class ResponseCache {
   set(key: string, body: CachedBody, readAt: number): void {
     this.cache?.set(key, body, readAt);
   }
+
+  /**
+   * `read`'s answer, serialized and kept for `key`. Concurrent misses of one key share one read (a
+   * stats answer takes a while, and every request that came meanwhile would read it again); only
+   * misses at one data version do, so a request that began after a write never gets an older read.
+   */
+  load(key: string, read: () => Promise<unknown>): Promise<CachedBody> {
+    const readAt = this.version;
+    return this.flights.run(`${readAt} ${key}`, async () => {
+      const body = serialize(await read());
+      this.set(key, body, readAt);
+      return body;
+    });
+  }
 }
 
 /**
  * Answers a GET from the ResponseCache until the next write to what it shows. It sits after the guards, so every
  * request is still authenticated, and the answer must depend on nothing but the URL (not on who
- * asks). Errors are never cached: they pass straight through.
+ * asks). Concurrent misses of one URL run the route once. Errors are never cached: they pass
+ * straight through (to every request that shared the miss).
  */
 @Injectable()
 export class ResponseCacheInterceptor implements NestInterceptor {
@@ -75,14 +92,8 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     const cached = this.responses.get(key);
     if (cached) return of(reply(response, cached));
 
-    const readAt = this.responses.version;
-    return next.handle().pipe(
-      map((value: unknown) => {
-        const body = serialize(value);
-        this.responses.set(key, body, readAt);
-        return reply(response, body);
-      }),
-    );
+    const answer = this.responses.load(key, () => lastValueFrom(next.handle()));
+    return from(answer).pipe(map((body) => reply(response, body)));
   }
 }
 

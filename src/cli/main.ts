@@ -1,6 +1,6 @@
 /**
  * The admin commands (portability.md §2): `node dist/src/cli/main.js <command> [args]`, run through
- * npm scripts (`npm run users -- list`, `npm run backup`), from the project directory with the
+ * npm scripts (`npm run users -- list`, `npm run backup`, `npm run backfill:credits`), from the project directory with the
  * server's configuration (environment and `.env`).
  */
 import 'reflect-metadata';

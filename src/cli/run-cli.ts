@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { configModule } from '../config/config.module.js';
 import { InvalidConfigError } from '../config/configuration.js';
+import { backfillCreditsCommand } from './backfill-credits.command.js';
 import { backupCommand } from './backup.command.js';
 import { CliModule } from './cli.module.js';
 import { CommandError, type Command, type CommandIo } from './command.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   backup: backupCommand,
   export: exportCommand,
   import: importCommand,
+  'backfill-credits': backfillCreditsCommand,
 };
 
 export interface CliIo extends CommandIo {

@@ -28,3 +28,9 @@ export class RequestValidationError extends ApiError {
     super(422, detail, { extra: { errors: issues } });
   }
 }
+
+/** What to log or print of an error: an ApiError's `detail`, else its message. */
+export function errorDetail(error: unknown): string {
+  if (error instanceof ApiError) return error.detail;
+  return error instanceof Error ? error.message : String(error);
+}

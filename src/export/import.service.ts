@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { insertChunked } from '../database/insert-chunked.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { Movie } from '../movies/entities/movie.entity.js';
-import { movieColumns, replaceMovieCredits } from '../movies/movies.service.js';
+import { movieColumns, replaceMovieCredits, replaceMovieGenres } from '../movies/movies.service.js';
 import { User } from '../users/entities/user.entity.js';
 import { Verdict } from '../verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../weeks/entities/week-album.entity.js';
@@ -234,13 +234,15 @@ function importMovies(
         cachedAt: movie.cachedAt,
       })),
     async (movie, storedId, cachedAt) => {
-      const columns = movieColumns(movieDataOf(movie), cachedAt);
+      const data = movieDataOf(movie);
+      const columns = movieColumns(data, cachedAt);
       let id = storedId;
       if (id !== undefined) await manager.update(Movie, { id }, columns);
       else {
         const { identifiers } = await manager.insert(Movie, { ...columns, creditsCachedAt: null });
         id = (identifiers[0] as { id: number }).id;
       }
+      await replaceMovieGenres(manager, id, data.genres);
       if (movie.credits) await replaceMovieCredits(manager, id, creditsOf(movie), cachedAt);
       return id;
     },

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager } from 'typeorm';
+import { errorDetail } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { INSERT_CHUNK, insertChunked } from '../database/insert-chunked.js';
 import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
@@ -15,7 +16,8 @@ import type {
 } from '../catalog/catalog.types.js';
 import { MovieCast } from './entities/movie-cast.entity.js';
 import { MovieCrew } from './entities/movie-crew.entity.js';
-import { Movie } from './entities/movie.entity.js';
+import { MovieGenre } from './entities/movie-genre.entity.js';
+import { Movie, type Genre } from './entities/movie.entity.js';
 import { Person } from './entities/person.entity.js';
 import { TmdbClient } from '../catalog/tmdb/tmdb.client.js';
 
@@ -32,6 +34,8 @@ const MOVIE_PICKS: SelectedItemsSource<Movie> = { kind: 'movie', itemEntity: Mov
 /** Movies as stored: read through to TMDB when missing or older than CATALOG_TTL (upstream.md §5). */
 @Injectable()
 export class MoviesService {
+  private readonly logger = new Logger(MoviesService.name);
+
   constructor(
     private readonly tmdb: TmdbClient,
     private readonly cache: CatalogCache,
@@ -61,24 +65,36 @@ export class MoviesService {
     });
   }
 
-  /** The stored movie however old, else fetched: what adding to a week needs. */
-  async storedOrFetched(tmdbId: number): Promise<Movie> {
+  /** The stored movie however old, else fetched (details only). */
+  private async storedOrFetched(tmdbId: number): Promise<Movie> {
     const stored = await this.movies.findOneBy({ tmdbId });
     return stored ?? this.cache.fetchOnce(movieKey(tmdbId), () => this.fetchMovie(tmdbId));
+  }
+
+  /**
+   * What adding a movie to a week needs (opinions.md §2.4): the stored movie however old, else
+   * fetched with its credits in one call. Credits still missing are fetched now, so that the stats
+   * know its directors; a failure there is logged, does not fail the add, and leaves the credits to
+   * the next credits request.
+   */
+  async forPick(tmdbId: number): Promise<Movie> {
+    const movie =
+      (await this.movies.findOneBy({ tmdbId })) ??
+      (await this.cache.fetchOnce(movieKey(tmdbId), () => this.fetchMovie(tmdbId, true)));
+    if (movie.creditsCachedAt === null) {
+      try {
+        await this.storedCredits(movie);
+      } catch (error) {
+        this.logger.warn(`Picked movie ${tmdbId} stored without credits: ${errorDetail(error)}`);
+      }
+    }
+    return movie;
   }
 
   /** The complete cast and key crew are stored once; every `limit` is then served from storage. */
   async credits(tmdbId: number, limit: number): Promise<Cached<MovieCredits>> {
     const movie = await this.storedOrFetched(tmdbId);
-    const { cached } = await this.cache.readThrough({
-      key: `tmdb-credits:${tmdbId}`,
-      stored: async () => {
-        const current = await this.movies.findOneBy({ id: movie.id });
-        return current?.creditsCachedAt ? current : null;
-      },
-      fetchedAt: (current) => current.creditsCachedAt,
-      fetch: async () => this.storeCredits(movie.id, await this.tmdb.movieCredits(tmdbId)),
-    });
+    const { cached } = await this.storedCredits(movie);
     const [cast, crew] = await Promise.all([
       this.cast.find({
         where: { movieId: movie.id },
@@ -96,17 +112,38 @@ export class MoviesService {
     return { value: { cast, crew }, cached };
   }
 
-  private async fetchMovie(tmdbId: number): Promise<Movie> {
-    const data = await this.tmdb.movieDetails(tmdbId);
+  /** The movie once its credits are stored and fresh: read through to TMDB when they are not. */
+  storedCredits(movie: Movie): Promise<Cached<Movie>> {
+    return this.cache.readThrough({
+      key: `tmdb-credits:${movie.tmdbId}`,
+      stored: async () => {
+        const current = await this.movies.findOneBy({ id: movie.id });
+        return current?.creditsCachedAt ? current : null;
+      },
+      fetchedAt: (current) => current.creditsCachedAt,
+      fetch: async () => this.storeCredits(movie.id, await this.tmdb.movieCredits(movie.tmdbId)),
+    });
+  }
+
+  /** Details, and with `withCredits` the credits from the same TMDB call (upstream.md §2.2). */
+  private async fetchMovie(tmdbId: number, withCredits = false): Promise<Movie> {
+    const { movie: data, credits } = withCredits
+      ? await this.tmdb.movieWithCredits(tmdbId)
+      : { movie: await this.tmdb.movieDetails(tmdbId), credits: null };
     const now = this.clock.now();
     return this.transactions.run(['catalog'], async (manager) => {
       const columns = movieColumns(data, now);
       const existing = await manager.findOneBy(Movie, { tmdbId: data.tmdbId });
+      let id: number;
       if (existing) {
         await manager.update(Movie, { id: existing.id }, columns);
-        return manager.findOneByOrFail(Movie, { id: existing.id });
+        id = existing.id;
+      } else {
+        ({ id } = await manager.save(manager.create(Movie, { ...columns, creditsCachedAt: null })));
       }
-      return manager.save(manager.create(Movie, { ...columns, creditsCachedAt: null }));
+      await replaceMovieGenres(manager, id, data.genres);
+      if (credits) await replaceMovieCredits(manager, id, credits, now);
+      return manager.findOneByOrFail(Movie, { id });
     });
   }
 
@@ -117,6 +154,24 @@ export class MoviesService {
       return manager.findOneByOrFail(Movie, { id: movieId });
     });
   }
+}
+
+/**
+ * Replaces a stored movie's genre rows (`movie_genres`, what the stats count) with `genres`, a
+ * repeated id kept once, inside the caller's transaction; whatever stores a movie's genres calls it.
+ */
+export async function replaceMovieGenres(
+  manager: EntityManager,
+  movieId: number,
+  genres: Genre[],
+): Promise<void> {
+  await manager.delete(MovieGenre, { movieId });
+  const unique = new Map(genres.map((genre) => [genre.id, genre]));
+  await insertChunked(
+    manager,
+    MovieGenre,
+    [...unique.values()].map(({ id, name }) => ({ movieId, genreId: id, name })),
+  );
 }
 
 /**

@@ -52,7 +52,7 @@ export class WeekItemsService {
 
   async addMovie(weekId: number, user: User, tmdbId: number, position: number) {
     await this.assertSlotFree(this.dataSource.manager, MOVIE_SLOTS, weekId, position, null);
-    const movie: Movie = await this.movies.storedOrFetched(tmdbId);
+    const movie: Movie = await this.movies.forPick(tmdbId);
     const slot = await this.insert(MOVIE_SLOTS, weekId, user, position, movie.id);
     return { ...slot, movie };
   }

@@ -7,6 +7,7 @@ import { VerdictsModule } from '../verdicts/verdicts.module.js';
 import { WeekAlbum } from './entities/week-album.entity.js';
 import { WeekMovie } from './entities/week-movie.entity.js';
 import { Week } from './entities/week.entity.js';
+import { CreditsBackfill } from './credits-backfill.js';
 import { OwnershipGuard } from './ownership.guard.js';
 import { PickVerdictsController } from './pick-verdicts.controller.js';
 import { WeekItemsService } from './week-items.service.js';
@@ -22,6 +23,6 @@ import { WeeksService } from './weeks.service.js';
     TypeOrmModule.forFeature([Week, WeekMovie, WeekAlbum]),
   ],
   controllers: [WeeksController, PickVerdictsController],
-  providers: [WeeksService, WeekItemsService, OwnershipGuard],
+  providers: [WeeksService, WeekItemsService, OwnershipGuard, CreditsBackfill],
 })
 export class WeeksModule {}

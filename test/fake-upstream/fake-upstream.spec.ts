@@ -118,6 +118,18 @@ describe('FakeUpstream', () => {
     }
   });
 
+  it('TMDB appends the credits to the details on append_to_response=credits', async () => {
+    const key = `api_key=${FAKE_TMDB_KEY}`;
+    const plain = (await tmdb(`/movie/${TMDB.INCEPTION}?${key}`)).json();
+    const credits = (await tmdb(`/movie/${TMDB.INCEPTION}/credits?${key}`)).json();
+    const both = await tmdb(
+      `/movie/${TMDB.INCEPTION}?language=en-US&append_to_response=videos,credits&${key}`,
+    );
+    expect(both.status).toBe(200);
+    expect(both.json()).toEqual({ ...plain, credits: { cast: credits.cast, crew: credits.crew } });
+    expect(plain).not.toHaveProperty('credits');
+  });
+
   it('TMDB answers 404 status_code 34 for an unknown movie, on details and credits', async () => {
     for (const path of [`/movie/${TMDB.UNKNOWN}`, `/movie/${TMDB.UNKNOWN}/credits`]) {
       const answer = await tmdb(`${path}?api_key=${FAKE_TMDB_KEY}`);

@@ -79,6 +79,17 @@ const FAULT_BODIES: FaultBodies = {
     ),
 };
 
+/**
+ * The details reply, with `append_to_response=credits` (a comma-separated list, as TMDB takes it)
+ * adding a `credits` member shaped like the credits reply, without its `id`, as TMDB sends it.
+ */
+function details(entry: TmdbMovieFixture, call: IncomingCall): object {
+  const appended = (call.query.append_to_response ?? '').split(',');
+  if (!appended.includes('credits')) return entry.details;
+  const { cast, crew } = entry.credits;
+  return { ...entry.details, credits: { cast, crew } };
+}
+
 export class TmdbFake implements Upstream {
   readonly name = 'tmdb' as const;
   readonly prefix = '/tmdb/3';
@@ -94,7 +105,9 @@ export class TmdbFake implements Upstream {
     if (call.method !== 'GET' && call.method !== 'HEAD') return notFound();
     if (call.path === '/search/movie') return this.search(call, ctx);
     const match = /^\/movie\/([^/]+)(?:\/(credits|recommendations))?$/.exec(call.path);
-    if (match) return this.movie(match[1], (match[2] as MovieRoute | undefined) ?? 'details', ctx);
+    if (match) {
+      return this.movie(match[1], (match[2] as MovieRoute | undefined) ?? 'details', ctx, call);
+    }
     return notFound();
   }
 
@@ -104,14 +117,19 @@ export class TmdbFake implements Upstream {
     return bearer === key || call.query.api_key === key;
   }
 
-  private movie(rawId: string, route: MovieRoute, ctx: UpstreamContext): FakeReply {
+  private movie(
+    rawId: string,
+    route: MovieRoute,
+    ctx: UpstreamContext,
+    call: IncomingCall,
+  ): FakeReply {
     // Real TMDB ids are positive integers; anything else is simply "not found".
     if (!/^\d+$/.test(rawId)) return notFound();
     const id = Number(rawId);
     const entry: TmdbMovieFixture | undefined = TMDB_MOVIES.get(id);
     if (!entry) return notFound();
     const body = {
-      details: () => entry.details,
+      details: () => details(entry, call),
       credits: () => entry.credits,
       recommendations: () => recommendationsPage(id),
     }[route];

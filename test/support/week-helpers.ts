@@ -3,6 +3,7 @@ import request, { type Response } from 'supertest';
 import type { DataSource } from 'typeorm';
 import { AlbumAlias } from '../../src/albums/entities/album-alias.entity.js';
 import { Album } from '../../src/albums/entities/album.entity.js';
+import { MovieGenre } from '../../src/movies/entities/movie-genre.entity.js';
 import { Movie } from '../../src/movies/entities/movie.entity.js';
 import { WeekAlbum } from '../../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../../src/weeks/entities/week-movie.entity.js';
@@ -225,7 +226,7 @@ export async function seedMovie(
 ): Promise<Movie> {
   seedCounter += 1;
   const title = fields.title ?? `Seeded movie ${seedCounter}`;
-  return dataSource.getRepository(Movie).save({
+  const movie = await dataSource.getRepository(Movie).save({
     tmdbId: 5_000_000 + seedCounter,
     title,
     sortTitle: title.toLowerCase(),
@@ -245,6 +246,13 @@ export async function seedMovie(
     creditsCachedAt: null,
     ...fields,
   });
+  // As the app stores them: the genres as JSON and as rows (for the stats).
+  if (movie.genres.length > 0) {
+    await dataSource
+      .getRepository(MovieGenre)
+      .insert(movie.genres.map(({ id, name }) => ({ movieId: movie.id, genreId: id, name })));
+  }
+  return movie;
 }
 
 export async function seedAlbum(
@@ -391,7 +399,10 @@ export async function seedHistory(
   const slots = (itemIds: number[], column: 'movieId' | 'albumId') =>
     weekIds.flatMap((weekId, i) => [
       { weekId, [column]: itemIds[i], position: 1, addedAt: at },
-      { weekId, [column]: itemIds[(i + 1) % count], position: 2, addedAt: at },
+      // One week alone has one item of each kind (the same item cannot fill both positions).
+      ...(count > 1
+        ? [{ weekId, [column]: itemIds[(i + 1) % count], position: 2, addedAt: at }]
+        : []),
     ]);
   await save(WeekMovie, slots(movieIds, 'movieId'));
   await save(WeekAlbum, slots(albumIds, 'albumId'));

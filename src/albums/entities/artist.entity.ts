@@ -12,8 +12,8 @@ export class Artist {
   @Column({ name: 'musicbrainz_id', type: 'varchar', length: 36 })
   musicbrainzId: string;
 
-  /** Canonical name (e.g. `JAY‐Z`). */
-  @Column({ type: 'text' })
+  /** Canonical name (e.g. `JAY‐Z`); compared by code point (see Movie.sortTitle). */
+  @Column({ type: 'text', collation: 'C' })
   name: string;
 
   @Column({ name: 'sort_name', type: 'text', nullable: true })

@@ -14,7 +14,13 @@ import { retryingRequest } from '../upstream/retrying-request.js';
 import { UpstreamError } from '../upstream/upstream-error.js';
 import { baseHeaders, redactApiKey, withQuery } from '../upstream/upstream-headers.js';
 import { UpstreamHttp } from '../upstream/upstream-http.js';
-import { mapCredits, mapMovieDetails, mapRecommendations, mapSearchReply } from './tmdb.mapper.js';
+import {
+  mapCredits,
+  mapMovieDetails,
+  mapMovieWithCredits,
+  mapRecommendations,
+  mapSearchReply,
+} from './tmdb.mapper.js';
 
 /** TMDB's soft ceiling is 40-50 requests/s per IP; we stay at 20/s for the whole process. */
 const REQUESTS_PER_SECOND = 20;
@@ -56,6 +62,20 @@ export class TmdbClient {
   async movieDetails(tmdbId: number): Promise<MovieData> {
     return this.valid(
       mapMovieDetails(await this.getJson(`/movie/${tmdbId}`, { language: 'en-US' })),
+    );
+  }
+
+  /** Details and credits in one call (upstream.md §2.2); `credits` null when the reply lacks them. */
+  async movieWithCredits(
+    tmdbId: number,
+  ): Promise<{ movie: MovieData; credits: MovieCreditsData | null }> {
+    return this.valid(
+      mapMovieWithCredits(
+        await this.getJson(`/movie/${tmdbId}`, {
+          language: 'en-US',
+          append_to_response: 'credits',
+        }),
+      ),
     );
   }
 

@@ -1,5 +1,11 @@
 import type { MovieSearchResult } from '../catalog.types.js';
-import { mapCredits, mapMovieDetails, mapRecommendations, mapSearchReply } from './tmdb.mapper.js';
+import {
+  mapCredits,
+  mapMovieDetails,
+  mapMovieWithCredits,
+  mapRecommendations,
+  mapSearchReply,
+} from './tmdb.mapper.js';
 
 /** A search entry in TMDB's shape, with the extra fields TMDB sends and we ignore. */
 function searchEntry(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -519,6 +525,42 @@ describe(mapCredits.name, () => {
     ['not arrays', { cast: {}, crew: 'none' }],
   ])('treats cast and crew that are %s as empty', (_case, reply) => {
     expect(mapCredits(reply)).toEqual({ cast: [], crew: [] });
+  });
+});
+
+describe(mapMovieWithCredits.name, () => {
+  it('maps the details and the appended credits of one reply', () => {
+    const reply = detailsReply({
+      credits: { cast: [cast(1, 'Leo', { order: 0 })], crew: [crew(2, 'Chris', 'Director')] },
+    });
+
+    expect(mapMovieWithCredits(reply)).toEqual({
+      movie: mapMovieDetails(detailsReply()),
+      credits: mapCredits({
+        cast: [cast(1, 'Leo', { order: 0 })],
+        crew: [crew(2, 'Chris', 'Director')],
+      }),
+    });
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['null', null],
+    ['not an object', [{ id: 1 }]],
+  ])(
+    'gives null credits when the credits member is %s (they are fetched later)',
+    (_case, credits) => {
+      expect(mapMovieWithCredits(detailsReply({ credits }))).toEqual({
+        movie: mapMovieDetails(detailsReply()),
+        credits: null,
+      });
+    },
+  );
+
+  it('is null when the details are invalid, whatever the credits', () => {
+    expect(
+      mapMovieWithCredits(detailsReply({ id: '27205', credits: { cast: [], crew: [] } })),
+    ).toBe(null);
   });
 });
 

@@ -21,6 +21,7 @@ import type {
   TmdbCreditsReply,
   TmdbCrewEntry,
   TmdbMovieDetails,
+  TmdbMovieDetailsWithCredits,
   TmdbRecommendationsReply,
   TmdbSearchMovie,
   TmdbSearchReply,
@@ -122,6 +123,19 @@ export function mapMovieDetails(reply: JsonObject): MovieData | null {
         : [],
     ),
   };
+}
+
+/**
+ * Details and credits from one reply (upstream.md §2.2). Null when the details are invalid; `credits`
+ * is null when the reply carries no `credits` object (they are then fetched on their own later).
+ */
+export function mapMovieWithCredits(
+  reply: JsonObject,
+): { movie: MovieData; credits: MovieCreditsData | null } | null {
+  const movie = mapMovieDetails(reply);
+  if (movie === null) return null;
+  const { credits } = reply as TmdbMovieDetailsWithCredits;
+  return { movie, credits: isObject(credits) ? mapCredits(credits) : null };
 }
 
 export function mapCredits(reply: JsonObject): MovieCreditsData {

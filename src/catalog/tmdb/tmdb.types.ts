@@ -32,6 +32,11 @@ export interface TmdbMovieDetails extends TmdbSearchMovie {
   genres?: unknown;
 }
 
+/** The details reply with `append_to_response=credits`: a `credits` member shaped like the credits reply. */
+export interface TmdbMovieDetailsWithCredits extends TmdbMovieDetails {
+  credits?: unknown;
+}
+
 export interface TmdbCastEntry {
   id?: unknown;
   name?: unknown;

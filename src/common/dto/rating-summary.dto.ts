@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { roundRatio } from '../rounding.js';
 
 /**
  * The unrounded aggregates of some ratings. Pooling adds them up, so an average over many picks is
@@ -65,9 +66,4 @@ export function toRatingSummary({ count, sum, sumOfSquares }: RatingTotals): Rat
           ? roundRatio(root, count)
           : Math.round((root / count) * 100) / 100, // irrational: never a tie
   };
-}
-
-/** numerator / denominator rounded half-up to 2 decimals, for non-negative integers. */
-function roundRatio(numerator: number, denominator: number): number {
-  return Math.floor((200 * numerator + denominator) / (2 * denominator)) / 100;
 }

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TimestampColumn } from '../../database/columns.js';
 
 /** A TMDB genre as stored in `movies.genres` (TMDB's order is kept). */
-export interface MovieGenre {
+export interface Genre {
   id: number;
   name: string;
 }
@@ -65,9 +65,9 @@ export class Movie {
   @Column({ name: 'imdb_id', type: 'varchar', length: 32, nullable: true })
   imdbId: string | null;
 
-  /** JSON array of `{id, name}`. */
+  /** JSON array of `{id, name}`, what the API shows; `movie_genres` holds the same, for SQL. */
   @Column({ type: 'simple-json' })
-  genres: MovieGenre[];
+  genres: Genre[];
 
   /** When the details were last fetched from TMDB. */
   @TimestampColumn('cached_at')

@@ -11,7 +11,8 @@ export class Person {
   @Column({ name: 'tmdb_id', type: 'integer' })
   tmdbId: number;
 
-  @Column({ type: 'text' })
+  /** Compared by code point on both drivers (see Movie.sortTitle): the stats order directors by name. */
+  @Column({ type: 'text', collation: 'C' })
   name: string;
 
   /** TMDB's raw path, not a URL. */

@@ -8,8 +8,8 @@ export class User {
   @PrimaryGeneratedColumn()
   id: number;
 
-  /** Stored lowercased; unique index UQ_users_username. */
-  @Column({ type: 'varchar', length: 50 })
+  /** Stored lowercased; unique index UQ_users_username; compared by code point (see Movie.sortTitle). */
+  @Column({ type: 'varchar', length: 50, collation: 'C' })
   username: string;
 
   /** Stored trimmed and lowercased; unique index UQ_users_email. */

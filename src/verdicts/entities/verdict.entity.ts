@@ -37,6 +37,10 @@ export interface PickRow {
 @Index('UQ_verdicts_week_movie_id_user_id', ['weekMovieId', 'userId'], { unique: true })
 @Index('UQ_verdicts_week_album_id_user_id', ['weekAlbumId', 'userId'], { unique: true })
 @Index('IDX_verdicts_user_id', ['userId'])
+// The stats' (migration Stats1796774400000): every pick's and every member's ratings, from an index alone.
+@Index('IDX_verdicts_week_movie_id_user_id_rating', ['weekMovieId', 'userId', 'rating'])
+@Index('IDX_verdicts_week_album_id_user_id_rating', ['weekAlbumId', 'userId', 'rating'])
+@Index('IDX_verdicts_user_id_rating', ['userId', 'rating'])
 @Check('CHK_verdicts_one_pick', '("week_movie_id" IS NULL) <> ("week_album_id" IS NULL)')
 @Check('CHK_verdicts_rating', '"rating" BETWEEN 1 AND 10')
 @Check('CHK_verdicts_rating_or_review', '"rating" IS NOT NULL OR "review" IS NOT NULL')

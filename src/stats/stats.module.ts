@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { StatsController } from './stats.controller.js';
+import { StatsQueries } from './stats-queries.js';
+import { StatsService } from './stats.service.js';
+
+/** The group's stats (opinions.md §2): read-only, from our database, through the response cache. */
+@Module({
+  controllers: [StatsController],
+  providers: [StatsService, StatsQueries],
+})
+export class StatsModule {}
