@@ -12,7 +12,13 @@ import { Verdict } from '../src/verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../src/weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../src/weeks/entities/week-movie.entity.js';
 import { Week } from '../src/weeks/entities/week.entity.js';
-import { PINK_FLOYD_ROW, STORED_LISTS } from '../test/support/migrated-schema.js';
+import {
+  MIGRATION_NAMES,
+  MIGRATION_TABLES,
+  PINK_FLOYD_ROW,
+  STORED_LISTS,
+  TABLES,
+} from '../test/support/migrated-schema.js';
 import { MIGRATIONS } from './index.js';
 
 /**
@@ -20,35 +26,6 @@ import { MIGRATIONS } from './index.js';
  * its own throw-away database, created from the `test` database and dropped in afterAll.
  */
 const SERVER_URL = 'postgres://postgres@127.0.0.1:5432';
-
-/** The tables each migration creates, oldest first: reverting one drops exactly its own. */
-const MIGRATION_TABLES: [name: string, tables: string[]][] = [
-  [
-    'InitialSchema1764000000000',
-    [
-      'users',
-      'refresh_tokens',
-      'weeks',
-      'movies',
-      'people',
-      'movie_cast',
-      'movie_crew',
-      'albums',
-      'album_aliases',
-      'artists',
-      'album_artists',
-      'week_movies',
-      'week_albums',
-    ],
-  ],
-  ['Verdicts1796256000000', ['verdicts']],
-  ['Invites1796515200000', ['invites']],
-  ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
-  ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
-  ['Stats1796774400000', ['movie_genres']],
-];
-const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
-const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
 
 const NOW = new Date('2025-12-28T16:05:00.000Z');
 

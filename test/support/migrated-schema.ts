@@ -1,4 +1,33 @@
-/** Rows both migration specs (SQLite and PostgreSQL) store in the recommendations tables. */
+/** What both migration specs (SQLite and PostgreSQL) expect of the schema, and rows they store. */
+
+/** The tables each migration creates, oldest first: reverting one drops exactly its own. */
+export const MIGRATION_TABLES: [name: string, tables: string[]][] = [
+  [
+    'InitialSchema1764000000000',
+    [
+      'users',
+      'refresh_tokens',
+      'weeks',
+      'movies',
+      'people',
+      'movie_cast',
+      'movie_crew',
+      'albums',
+      'album_aliases',
+      'artists',
+      'album_artists',
+      'week_movies',
+      'week_albums',
+    ],
+  ],
+  ['Verdicts1796256000000', ['verdicts']],
+  ['Invites1796515200000', ['invites']],
+  ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
+  ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
+  ['Stats1796774400000', ['movie_genres']],
+];
+export const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
+export const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
 
 /** A recommendations list and a release-group list as the app stores them. */
 export const STORED_LISTS = {
