@@ -7,13 +7,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import type { BackupConfig, Configuration } from '../config/configuration.js';
 import { IN_MEMORY } from '../config/database-url.js';
+import { sqliteConnectionOf, type SqliteConnection } from '../database/sqlite-connection.js';
 
-/** The parts of better-sqlite3 used here (the package ships no types). */
-interface SqliteConnection {
-  backup(destination: string): Promise<unknown>;
-  pragma(source: string, options: { simple: true }): unknown;
-  close(): void;
-}
 type SqliteConstructor = new (file: string) => SqliteConnection;
 
 const BACKUP_NAME = /^wrong_opinions-\d{8}T\d{6}Z\.db$/;
@@ -94,8 +89,7 @@ export class BackupService {
   }
 
   private connection(): SqliteConnection {
-    return (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
-      .databaseConnection;
+    return sqliteConnectionOf(this.dataSource);
   }
 }
 

@@ -1,11 +1,8 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { IN_MEMORY } from '../config/database-url.js';
 import { DataVersion } from './data-version.js';
-
-/** The part of a better-sqlite3 connection used here (the package ships no types). */
-interface SqliteConnection {
-  prepare(sql: string): { pluck(): { get(): unknown } };
-}
+import { sqliteConnectionOf } from './sqlite-connection.js';
 
 /**
  * Notices commits that other connections made to the SQLite file (the admin commands, a database
@@ -30,10 +27,8 @@ export class OutsideWrites {
     private readonly versions: DataVersion,
   ) {
     const options = dataSource.options;
-    if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
-      const connection = (dataSource.driver as unknown as { databaseConnection: SqliteConnection })
-        .databaseConnection;
-      const statement = connection.prepare('PRAGMA data_version').pluck();
+    if (options.type === 'better-sqlite3' && options.database !== IN_MEMORY) {
+      const statement = sqliteConnectionOf(dataSource).prepare('PRAGMA data_version').pluck();
       this.dataVersion = () => statement.get();
     } else {
       this.dataVersion = () => null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
+import { Not, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { validateArgument } from '../common/validation/validate-arguments.js';
@@ -8,9 +8,9 @@ import { isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { AdminEmailDto, AdminPasswordDto } from './dto/admin-user.dto.js';
 import { normalizeEmail, normalizeUsername } from './dto/credential-fields.js';
-import { RefreshToken } from './entities/refresh-token.entity.js';
 import { User } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
+import { revokeSessions } from './sessions.js';
 import { EMAIL_TAKEN } from './users.service.js';
 
 /**
@@ -77,10 +77,6 @@ export class UserAdminService {
     if (!user) throw new ApiError(404, `No user named ${JSON.stringify(username)}`);
     return user;
   }
-}
-
-async function revokeSessions(manager: EntityManager, userId: number, now: Date): Promise<void> {
-  await manager.update(RefreshToken, { userId, revokedAt: IsNull() }, { revokedAt: now });
 }
 
 async function assertValid(value: object, dto: new () => object): Promise<void> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Not, Repository, type EntityManager } from 'typeorm';
-import { RefreshToken } from './entities/refresh-token.entity.js';
+import { Not, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/errors.js';
 import { ReadCaches, type ReadCache } from '../cache/read-cache.js';
@@ -11,6 +10,7 @@ import { normalizeEmail, normalizeUsername } from './dto/credential-fields.js';
 import type { UpdateUserDto } from './dto/update-user.dto.js';
 import { User } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
+import { revokeSessions } from './sessions.js';
 
 export const USERNAME_TAKEN = 'Username already registered';
 export const EMAIL_TAKEN = 'Email already registered';
@@ -142,11 +142,7 @@ export class UsersService {
         await manager.update(User, { id: user.id }, { ...patch, updatedAt: now });
         if (passwordHash !== undefined) {
           // A new password ends every session that could otherwise keep refreshing.
-          await manager.update(
-            RefreshToken,
-            { userId: user.id, revokedAt: IsNull() },
-            { revokedAt: now },
-          );
+          await revokeSessions(manager, user.id, now);
         }
       });
     } catch (error) {
