@@ -738,8 +738,9 @@ export class StatsQueries {
 
   /**
    * Every pick of one kind in scope, as `item_id`, with the totals of its ratings (0 without any):
-   * one lookup of the verdicts index per pick, in pick order. The rows are kept in item order, so
-   * that the genre, credit and artist lookups that read them walk those indexes in order too.
+   * one lookup of the verdicts index per pick. Grouped by item first, which the item index gives in
+   * order unsorted, so that the genre, credit and artist lookups that read the rows walk those
+   * indexes in order too.
    */
   private picksWithRatings(kind: Kind, scope: Scope): { sql: string; parameters: Row } {
     const { itemColumn, verdictColumn } = KINDS[kind];
@@ -750,8 +751,8 @@ export class StatsQueries {
         'COUNT(v.rating) AS ratings',
         'COALESCE(SUM(v.rating), 0) AS rating_sum',
       ])
-      .groupBy('pick.id')
-      .orderBy(`pick.${itemColumn}`);
+      .groupBy(`pick.${itemColumn}`)
+      .addGroupBy('pick.id');
     return { sql: query.getQuery(), parameters: query.getParameters() };
   }
 
