@@ -7,9 +7,10 @@ import type { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from
  * builder writes each driver's placeholders (`?` or `$1`) and quoting, so SQLite and PostgreSQL
  * share one definition.
  *
- * Parameters are named (`:weekId`) and given to `run` by name; array parameters (`:...ids`) would
- * change the text with their length, so they have no place here (use a subquery). Rows come back
- * raw, as the driver reads them: see `valueReader` for the values that differ between drivers.
+ * Parameters are named (`:weekId`) and given to `run` by name; the builder sets no value itself.
+ * Array parameters (`:...ids`) would change the text with their length, so they have no place here
+ * (use a subquery). Rows come back raw, as the driver reads them: see `valueReader` for the values
+ * that differ between drivers.
  */
 export class CompiledQuery<P extends Record<string, unknown>, R> {
   private compiled: { sql: string; parameterNames: (keyof P & string)[] } | null = null;
