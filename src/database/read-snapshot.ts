@@ -5,16 +5,25 @@ import { SQLITE_BUSY_TIMEOUT_MS } from './data-source-options.js';
 import { sqliteConnectionOf } from './sqlite-connection.js';
 import type { TransactionRunner } from './transaction-runner.js';
 
-/** A row as the driver returns it: column alias → raw value. */
-export type RawRow = Record<string, unknown>;
+/** A row's raw values as the driver returns them, in the order of the SQL's SELECT list. */
+export type RawRow = unknown[];
+
+export interface RawRows {
+  /** The name of each value of a row, in order. */
+  columns: string[];
+  rows: RawRow[];
+}
 
 /**
  * Reads that all see one committed state of the database, however long they take and whatever
  * is written meanwhile. Release it when done: it holds a transaction open.
  */
 export interface ReadSnapshot {
-  /** The rows of one SELECT, in the driver's SQL dialect (the query builder's own SQL). */
-  query(sql: string, parameters: readonly unknown[]): Promise<RawRow[]>;
+  /**
+   * The rows of one SELECT in the driver's SQL dialect (the query builder's own SQL), as arrays:
+   * better-sqlite3 makes them much faster than objects, and they are less garbage.
+   */
+  query(sql: string, parameters: readonly unknown[]): Promise<RawRows>;
   release(): Promise<void>;
 }
 
@@ -52,8 +61,10 @@ export async function openReadSnapshot(
 }
 
 interface Statement {
-  all(...parameters: unknown[]): RawRow[];
+  all(...parameters: unknown[]): unknown[];
   run(): unknown;
+  raw(): Statement;
+  columns(): { name: string }[];
 }
 
 interface SnapshotConnection {
@@ -70,7 +81,7 @@ const Database = createRequire(import.meta.url)('better-sqlite3') as new (
 const STATEMENT_CACHE = 32;
 
 class SqliteSnapshot implements ReadSnapshot {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements = new Map<string, { statement: Statement; columns: string[] }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -81,15 +92,17 @@ class SqliteSnapshot implements ReadSnapshot {
     connection.prepare('SELECT count(*) FROM sqlite_master').all();
   }
 
-  query(sql: string, parameters: readonly unknown[]): Promise<RawRow[]> {
+  query(sql: string, parameters: readonly unknown[]): Promise<RawRows> {
     this.dataSource.logger.logQuery(sql, parameters as unknown[]);
-    let statement = this.statements.get(sql);
-    if (!statement) {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
       if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
-      statement = this.connection.prepare(sql);
-      this.statements.set(sql, statement);
+      const statement = this.connection.prepare(sql).raw();
+      prepared = { statement, columns: statement.columns().map(({ name }) => name) };
+      this.statements.set(sql, prepared);
     }
-    return Promise.resolve(statement.all(...parameters));
+    const rows = prepared.statement.all(...parameters) as RawRow[];
+    return Promise.resolve({ columns: prepared.columns, rows });
   }
 
   release(): Promise<void> {
@@ -116,8 +129,13 @@ class PostgresSnapshot implements ReadSnapshot {
     return new PostgresSnapshot(runner);
   }
 
-  query(sql: string, parameters: readonly unknown[]): Promise<RawRow[]> {
-    return this.runner.query(sql, parameters as unknown[]) as Promise<RawRow[]>;
+  async query(sql: string, parameters: readonly unknown[]): Promise<RawRows> {
+    // node-postgres builds each row's keys in the order of the SELECT list.
+    const rows = (await this.runner.query(sql, parameters as unknown[])) as object[];
+    return {
+      columns: rows.length > 0 ? Object.keys(rows[0]) : [],
+      rows: rows.map((row) => Object.values(row)),
+    };
   }
 
   async release(): Promise<void> {

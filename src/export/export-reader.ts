@@ -104,8 +104,9 @@ export interface DiaryRow {
  * Reads what an export holds, from one snapshot, in keyset-paged batches: each batch starts after
  * the last row of the one before (an index range, never an OFFSET), in the export's order
  * (portability.md §1.1). The SQL comes from TypeORM's query builder, so it is each database's own,
- * but rows are read raw and mapped straight to what the export writes: entity objects and their
- * transformer were most of an export's CPU (and of its garbage).
+ * but rows are read raw, as arrays in the order of their SELECT list, and mapped straight to what
+ * the export writes: entity objects and their transformer were most of an export's CPU (and of
+ * its garbage).
  */
 export class ExportReader {
   private readonly timestamp: (value: unknown) => IsoText;
@@ -120,26 +121,26 @@ export class ExportReader {
   /** Every user, by id. */
   users(): AsyncGenerator<UserRow[]> {
     return keyset<UserRow>(async (after) => {
-      const rows = await this.rows(
-        this.dataSource
-          .createQueryBuilder(User, 'user')
-          .select('user.id', 'id')
-          .addSelect('user.username', 'username')
-          .addSelect('user.email', 'email')
-          .addSelect('user.isActive', 'isActive')
-          .addSelect('user.passwordHash', 'passwordHash')
-          .addSelect('user.createdAt', 'createdAt')
-          .where(after ? 'user.id > :id' : '1 = 1', { id: after?.id })
-          .orderBy('user.id', 'ASC')
-          .limit(EXPORT_BATCH),
-      );
-      return rows.map((row) => ({
-        id: row.id as number,
-        username: row.username as string,
-        email: row.email as string,
-        isActive: Boolean(row.isActive),
-        passwordHash: row.passwordHash as string,
-        createdAt: this.timestamp(row.createdAt),
+      const query = this.dataSource
+        .createQueryBuilder(User, 'user')
+        .where(after ? 'user.id > :id' : '1 = 1', { id: after?.id })
+        .orderBy('user.id', 'ASC')
+        .limit(EXPORT_BATCH);
+      const rows = await this.rows(query, [
+        'user.id',
+        'user.username',
+        'user.email',
+        'user.isActive',
+        'user.passwordHash',
+        'user.createdAt',
+      ]);
+      return rows.map(([id, username, email, isActive, passwordHash, createdAt]) => ({
+        id: id as number,
+        username: username as string,
+        email: email as string,
+        isActive: Boolean(isActive),
+        passwordHash: passwordHash as string,
+        createdAt: this.timestamp(createdAt),
       }));
     });
   }
@@ -147,50 +148,50 @@ export class ExportReader {
   /** Every week with its picks and verdicts: five queries a batch. */
   async *weeks(): AsyncGenerator<WeekBatch> {
     const batches = keyset<WeekRow>(async (after) => {
-      const rows = await this.rows(
-        this.dataSource
-          .createQueryBuilder(Week, 'week')
-          .leftJoin('week.owner', 'owner')
-          .select('week.id', 'id')
-          .addSelect('week.year', 'year')
-          .addSelect('week.weekNumber', 'weekNumber')
-          .addSelect('owner.username', 'owner')
-          .addSelect('week.notes', 'notes')
-          .addSelect('week.createdAt', 'createdAt')
-          .addSelect('week.updatedAt', 'updatedAt')
-          .where(
-            // `year >= :year` first, so the (year, week_number) index gives the range.
-            after
-              ? 'week.year >= :year AND (week.year > :year OR week.weekNumber > :weekNumber)'
-              : '1 = 1',
-            { year: after?.year, weekNumber: after?.weekNumber },
-          )
-          .orderBy('week.year', 'ASC')
-          .addOrderBy('week.weekNumber', 'ASC')
-          .limit(EXPORT_BATCH),
-      );
-      return rows.map((row) => ({
-        id: row.id as number,
-        year: row.year as number,
-        weekNumber: row.weekNumber as number,
-        owner: (row.owner as string | null) ?? null,
-        notes: row.notes as string | null,
-        createdAt: this.timestamp(row.createdAt),
-        updatedAt: this.timestamp(row.updatedAt),
+      const query = this.dataSource
+        .createQueryBuilder(Week, 'week')
+        .leftJoin('week.owner', 'owner')
+        .where(
+          // `year >= :year` first, so the (year, week_number) index gives the range.
+          after
+            ? 'week.year >= :year AND (week.year > :year OR week.weekNumber > :weekNumber)'
+            : '1 = 1',
+          { year: after?.year, weekNumber: after?.weekNumber },
+        )
+        .orderBy('week.year', 'ASC')
+        .addOrderBy('week.weekNumber', 'ASC')
+        .limit(EXPORT_BATCH);
+      const rows = await this.rows(query, [
+        'week.id',
+        'week.year',
+        'week.weekNumber',
+        'week.notes',
+        'week.createdAt',
+        'week.updatedAt',
+        'owner.username',
+      ]);
+      return rows.map(([id, year, weekNumber, notes, createdAt, updatedAt, owner]) => ({
+        id: id as number,
+        year: year as number,
+        weekNumber: weekNumber as number,
+        owner: (owner as string | null) ?? null,
+        notes: notes as string | null,
+        createdAt: this.timestamp(createdAt),
+        updatedAt: this.timestamp(updatedAt),
       }));
     });
     for await (const weeks of batches) {
       const weekIds = weeks.map((week) => week.id);
       // Only what the exports show of the item: the rest would be read for nothing.
-      const movies = (await this.picksOf(WeekMovie, 'movie', weekIds, ['tmdbId'])).map(
-        (row): MoviePickRow => ({ ...this.pick(row), tmdbId: row.tmdbId as number }),
+      const movies = (await this.picksOf(WeekMovie, 'movie', weekIds, ['movie.tmdbId'])).map(
+        (row): MoviePickRow => ({ ...this.pick(row), tmdbId: row[6] as number }),
       );
       const albums = (
-        await this.picksOf(WeekAlbum, 'album', weekIds, ['musicbrainzId', 'artist'])
+        await this.picksOf(WeekAlbum, 'album', weekIds, ['album.musicbrainzId', 'album.artist'])
       ).map((row): AlbumPickRow => ({
         ...this.pick(row),
-        musicbrainzId: row.musicbrainzId as string,
-        artist: row.artist as string,
+        musicbrainzId: row[6] as string,
+        artist: row[7] as string,
       }));
       // One query per kind: an OR of both would not use either index (a scan of every verdict).
       yield {
@@ -212,44 +213,41 @@ export class ExportReader {
   /** Every picked movie, by TMDB id, with its stored credits: three queries a batch. */
   async *movies(): AsyncGenerator<MovieEntry[]> {
     const movie = this.columnsOf(Movie, 'item');
-    const cast = this.columnsOf(MovieCast, 'cast');
-    const crew = this.columnsOf(MovieCrew, 'crew');
     const person = this.columnsOf(Person, 'person');
+    const credits = async <C extends MovieCast | MovieCrew>(
+      entity: new () => C,
+      alias: string,
+      movieIds: number[],
+      order: string[],
+    ) => {
+      const columns = this.columnsOf(entity, alias);
+      const query = this.dataSource
+        .createQueryBuilder(entity, alias)
+        .innerJoin(`${alias}.person`, 'person')
+        .where(`${alias}.movieId IN (:...movieIds)`, { movieIds });
+      for (const column of order) query.addOrderBy(`${alias}.${column}`, 'ASC');
+      const rows = await this.rows(query, [...columns.select, ...person.select]);
+      return groupBy(
+        rows.map((row) => ({
+          ...columns.read(row, 0),
+          person: person.read(row, columns.select.length),
+        })),
+        (entry) => entry.movieId,
+      );
+    };
     const batches = this.picked(movie, WeekMovie, 'movie_id', 'tmdbId');
     for await (const movies of batches) {
       const movieIds = movies.map(({ id }) => id);
-      const credits = async <C extends MovieCast | MovieCrew>(
-        columns: EntityColumns<C>,
-        entity: new () => C,
-        alias: string,
-        order: string[],
-      ) => {
-        const query = this.dataSource
-          .createQueryBuilder(entity, alias)
-          .innerJoin(`${alias}.person`, 'person')
-          .select([])
-          .where(`${alias}.movieId IN (:...movieIds)`, { movieIds });
-        columns.select(query);
-        person.select(query);
-        for (const column of order) query.addOrderBy(`${alias}.${column}`, 'ASC');
-        return groupBy(
-          (await this.rows(query)).map((row) => ({
-            ...columns.read(row),
-            person: person.read(row),
-          })),
-          (entry) => entry.movieId,
-        );
-      };
-      const casts = await credits(cast, MovieCast, 'cast', [
+      const cast = await credits(MovieCast, 'cast', movieIds, [
         'movieId',
         'billingOrder',
         'listIndex',
       ]);
-      const crews = await credits(crew, MovieCrew, 'crew', ['movieId', 'listIndex']);
+      const crew = await credits(MovieCrew, 'crew', movieIds, ['movieId', 'listIndex']);
       yield movies.map((movie) => ({
         movie,
         credits: movie.creditsCachedAt
-          ? { cast: casts.get(movie.id) ?? [], crew: crews.get(movie.id) ?? [] }
+          ? { cast: cast.get(movie.id) ?? [], crew: crew.get(movie.id) ?? [] }
           : null,
       }));
     }
@@ -265,14 +263,15 @@ export class ExportReader {
       const query = this.dataSource
         .createQueryBuilder(AlbumArtist, 'credit')
         .innerJoin('credit.artist', 'artist')
-        .select([])
         .where('credit.albumId IN (:...albumIds)', { albumIds: albums.map(({ id }) => id) })
         .orderBy('credit.albumId', 'ASC')
         .addOrderBy('credit.creditOrder', 'ASC');
-      credit.select(query);
-      artist.select(query);
+      const rows = await this.rows(query, [...credit.select, ...artist.select]);
       const credits = groupBy(
-        (await this.rows(query)).map((row) => ({ ...credit.read(row), artist: artist.read(row) })),
+        rows.map((row) => ({
+          ...credit.read(row, 0),
+          artist: artist.read(row, credit.select.length),
+        })),
         (entry) => entry.albumId,
       );
       yield albums.map((album) => ({ album, credits: credits.get(album.id) ?? [] }));
@@ -290,15 +289,6 @@ export class ExportReader {
         .innerJoin('verdict.weekMovie', 'pick')
         .innerJoin('pick.week', 'week')
         .innerJoin('pick.movie', 'movie')
-        .select('week.year', 'year')
-        .addSelect('week.weekNumber', 'weekNumber')
-        .addSelect('pick.position', 'position')
-        .addSelect('movie.tmdbId', 'tmdbId')
-        .addSelect('movie.title', 'title')
-        .addSelect('movie.releaseDate', 'releaseDate')
-        .addSelect('verdict.rating', 'rating')
-        .addSelect('verdict.review', 'review')
-        .addSelect('verdict.consumedOn', 'consumedOn')
         .where('verdict.userId = :userId', { userId });
       if (after) {
         const { year, weekNumber, position } = after;
@@ -313,23 +303,62 @@ export class ExportReader {
         .addOrderBy('week.weekNumber', 'DESC')
         .addOrderBy('pick.position', 'ASC')
         .limit(EXPORT_BATCH);
-      return (await this.rows(query)) as unknown as DiaryRow[];
+      const rows = await this.rows(query, [
+        'verdict.rating',
+        'verdict.review',
+        'verdict.consumedOn',
+        'pick.position',
+        'week.year',
+        'week.weekNumber',
+        'movie.tmdbId',
+        'movie.title',
+        'movie.releaseDate',
+      ]);
+      return rows.map(
+        ([rating, review, consumedOn, position, year, weekNumber, tmdbId, title, releaseDate]) =>
+          ({
+            year,
+            weekNumber,
+            position,
+            tmdbId,
+            title,
+            releaseDate,
+            rating,
+            review,
+            consumedOn,
+          }) as DiaryRow,
+      );
     });
   }
 
-  private rows(query: SelectQueryBuilder<ObjectLiteral>): Promise<RawRow[]> {
+  /**
+   * Runs `query` with `columns` (`alias.property`) as its SELECT list; each row's values come in
+   * the order of `columns`. The query builder groups a SELECT list by alias (the main one, then
+   * the joins in order), so lists written in that order are read as they come; any other is
+   * reordered, by the alias each column is given.
+   */
+  private async rows(
+    query: SelectQueryBuilder<ObjectLiteral>,
+    columns: string[],
+  ): Promise<RawRow[]> {
+    query.select(columns[0], 'c0');
+    for (let i = 1; i < columns.length; i++) query.addSelect(columns[i], `c${i}`);
     const [sql, parameters] = query.getQueryAndParameters();
-    return this.snapshot.query(sql, parameters);
+    const result = await this.snapshot.query(sql, parameters);
+    const order = columns.map((_, i) => result.columns.indexOf(`c${i}`));
+    if (order.every((at, i) => at === i)) return result.rows;
+    return result.rows.map((row) => order.map((at) => row[at]));
   }
 
-  private pick(row: RawRow): PickRow {
+  /** The six values picksOf reads first. */
+  private pick([id, weekId, position, addedAt, title, releaseDate]: RawRow): PickRow {
     return {
-      id: row.id as number,
-      weekId: row.weekId as number,
-      position: row.position as number,
-      addedAt: this.timestamp(row.addedAt),
-      title: row.title as string,
-      releaseDate: row.releaseDate as string | null,
+      id: id as number,
+      weekId: weekId as number,
+      position: position as number,
+      addedAt: this.timestamp(addedAt),
+      title: title as string,
+      releaseDate: releaseDate as string | null,
     };
   }
 
@@ -344,16 +373,15 @@ export class ExportReader {
     return keyset<T>(async (after) => {
       const query = this.dataSource
         .createQueryBuilder(columns.entity, 'item')
-        .select([])
         .where(`EXISTS (SELECT 1 FROM ${picks} pick WHERE pick.${pickColumn} = item.id)`)
         .andWhere(after ? `item.${key} > :after` : '1 = 1', { after: after?.[key] })
         .orderBy(`item.${key}`, 'ASC')
         .limit(EXPORT_BATCH);
-      columns.select(query);
-      return (await this.rows(query)).map((row) => columns.read(row));
+      return (await this.rows(query, columns.select)).map((row) => columns.read(row, 0));
     });
   }
 
+  /** id, weekId, position, addedAt, title, releaseDate, then `columns` of the item. */
   private picksOf(
     entity: typeof WeekMovie | typeof WeekAlbum,
     item: 'movie' | 'album',
@@ -363,19 +391,18 @@ export class ExportReader {
     const query = this.dataSource
       .createQueryBuilder(entity, 'pick')
       .innerJoin(`pick.${item}`, item)
-      .select('pick.id', 'id')
-      .addSelect('pick.weekId', 'weekId')
-      .addSelect('pick.position', 'position')
-      .addSelect('pick.addedAt', 'addedAt')
-      .addSelect(`${item}.title`, 'title')
-      .addSelect(`${item}.releaseDate`, 'releaseDate');
-    for (const column of columns) query.addSelect(`${item}.${column}`, column);
-    return this.rows(
-      query
-        .where('pick.weekId IN (:...weekIds)', { weekIds })
-        .orderBy('pick.weekId', 'ASC')
-        .addOrderBy('pick.position', 'ASC'),
-    );
+      .where('pick.weekId IN (:...weekIds)', { weekIds })
+      .orderBy('pick.weekId', 'ASC')
+      .addOrderBy('pick.position', 'ASC');
+    return this.rows(query, [
+      'pick.id',
+      'pick.weekId',
+      'pick.position',
+      'pick.addedAt',
+      `${item}.title`,
+      `${item}.releaseDate`,
+      ...columns,
+    ]);
   }
 
   /** The verdicts on these picks of one kind, as the export writes them, by pick: one query. */
@@ -384,35 +411,35 @@ export class ExportReader {
     pickIds: number[],
   ): Promise<Map<number, ExportVerdict[]>> {
     if (pickIds.length === 0) return new Map();
-    const rows = await this.rows(
-      this.dataSource
-        .createQueryBuilder(Verdict, 'verdict')
-        .innerJoin('verdict.user', 'user')
-        .select(`verdict.${column}`, 'pick')
-        .addSelect('user.username', 'user')
-        .addSelect('verdict.rating', 'rating')
-        .addSelect('verdict.review', 'review')
-        .addSelect('verdict.spoiler', 'spoiler')
-        .addSelect('verdict.consumedOn', 'consumed_on')
-        .addSelect('verdict.createdAt', 'created_at')
-        .addSelect('verdict.updatedAt', 'updated_at')
-        .where(`verdict.${column} IN (:...pickIds)`, { pickIds }),
-    );
+    const query = this.dataSource
+      .createQueryBuilder(Verdict, 'verdict')
+      .innerJoin('verdict.user', 'user')
+      .where(`verdict.${column} IN (:...pickIds)`, { pickIds });
+    const rows = await this.rows(query, [
+      `verdict.${column}`,
+      'verdict.rating',
+      'verdict.review',
+      'verdict.spoiler',
+      'verdict.consumedOn',
+      'verdict.createdAt',
+      'verdict.updatedAt',
+      'user.username',
+    ]);
     const byPick = new Map<number, ExportVerdict[]>();
-    for (const row of rows) {
+    for (const [pick, rating, review, spoiler, consumedOn, createdAt, updatedAt, user] of rows) {
       // The keys in the order ExportVerdict is written.
       const verdict: ExportVerdict = {
-        user: row.user as string,
-        rating: row.rating as number | null,
-        review: row.review as string | null,
-        spoiler: Boolean(row.spoiler),
-        consumed_on: row.consumed_on as string | null,
-        created_at: this.timestamp(row.created_at),
-        updated_at: this.timestamp(row.updated_at),
+        user: user as string,
+        rating: rating as number | null,
+        review: review as string | null,
+        spoiler: Boolean(spoiler),
+        consumed_on: consumedOn as string | null,
+        created_at: this.timestamp(createdAt),
+        updated_at: this.timestamp(updatedAt),
       };
-      const group = byPick.get(row.pick as number);
+      const group = byPick.get(pick as number);
       if (group) group.push(verdict);
-      else byPick.set(row.pick as number, [verdict]);
+      else byPick.set(pick as number, [verdict]);
     }
     // Sorted here, not in SQL: usernames compare by code point on both databases alike (and
     // timestamps of one width compare as text as they do in time).
@@ -432,11 +459,12 @@ function byCreatedThenUser(a: ExportVerdict, b: ExportVerdict): number {
   return a.user < b.user ? -1 : a.user > b.user ? 1 : 0;
 }
 
-/** Every column of an entity, selected under its own aliases and read back into a plain object. */
+/** Every column of an entity: its SELECT list, and a reader of those values into a plain object. */
 interface EntityColumns<T> {
   entity: new () => T;
-  select(query: SelectQueryBuilder<ObjectLiteral>): void;
-  read(row: RawRow): T;
+  select: string[];
+  /** The object from the row's values at `offset` onwards. */
+  read(row: RawRow, offset: number): T;
 }
 
 /** Column types whose raw value both drivers already give as the entity holds it. */
@@ -458,22 +486,19 @@ function entityColumns<T extends ObjectLiteral>(
   const { driver } = dataSource;
   const columns = dataSource.getMetadata(entity).columns.map((meta) => ({
     property: meta.propertyName,
-    key: `${alias}__${meta.propertyName}`,
     meta,
     // Anything else (booleans, timestamps, JSON) takes the driver's own conversion.
     asRead: AS_READ.has(meta.type) && !meta.transformer,
   }));
   return {
     entity,
-    select: (query) => {
-      for (const { property, key } of columns) query.addSelect(`${alias}.${property}`, key);
-    },
-    read: (row) => {
+    select: columns.map(({ property }) => `${alias}.${property}`),
+    read: (row, offset) => {
       const object: Record<string, unknown> = {};
-      for (const { property, key, meta, asRead } of columns) {
-        const value = row[key];
+      columns.forEach(({ property, meta, asRead }, i) => {
+        const value = row[offset + i];
         object[property] = asRead ? value : driver.prepareHydratedValue(value, meta);
-      }
+      });
       return object as T;
     },
   };
