@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { IN_MEMORY } from '../config/database-url.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from './data-source-options.js';
 import { sqliteConnectionOf } from './sqlite-connection.js';
-import type { TransactionRunner } from './transaction-runner.js';
+import { TransactionRunner } from './transaction-runner.js';
 
 /** A row's raw values as the driver returns them, in the order of the SQL's SELECT list. */
 export type RawRow = unknown[];
@@ -28,8 +29,8 @@ export interface ReadSnapshot {
 }
 
 /**
- * Opens a snapshot on a connection of its own, so long reads neither see a write half-way nor
- * hold up writers:
+ * Opens snapshots, each on a connection of its own, so long reads neither see a write half-way
+ * nor hold up writers:
  * - SQLite file: a read-only better-sqlite3 connection holding a read transaction. WAL keeps the
  *   version it began with for it while the app's connection goes on committing.
  * - SQLite in memory (tests): no other connection can open it, so a serialized copy of it, taken
@@ -37,27 +38,33 @@ export interface ReadSnapshot {
  *   through a transaction). It costs a copy of the database, which only tests keep in memory.
  * - PostgreSQL: a pooled connection in a REPEATABLE READ, READ ONLY transaction.
  */
-export async function openReadSnapshot(
-  dataSource: DataSource,
-  transactions: TransactionRunner,
-): Promise<ReadSnapshot> {
-  const options = dataSource.options;
-  if (options.type === 'postgres') return PostgresSnapshot.open(dataSource);
-  if (options.type !== 'better-sqlite3') throw new Error(`no read snapshot on ${options.type}`);
-  if (options.database === IN_MEMORY) {
-    const copy = await transactions.run([], () =>
-      Promise.resolve(sqliteConnectionOf(dataSource).serialize()),
+@Injectable()
+export class ReadSnapshots {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async open(): Promise<ReadSnapshot> {
+    const { dataSource } = this;
+    const options = dataSource.options;
+    if (options.type === 'postgres') return PostgresSnapshot.open(dataSource);
+    if (options.type !== 'better-sqlite3') throw new Error(`no read snapshot on ${options.type}`);
+    if (options.database === IN_MEMORY) {
+      const copy = await this.transactions.run([], () =>
+        Promise.resolve(sqliteConnectionOf(dataSource).serialize()),
+      );
+      return new SqliteSnapshot(dataSource, new Database(copy, { readonly: true }));
+    }
+    return new SqliteSnapshot(
+      dataSource,
+      new Database(options.database, {
+        readonly: true,
+        fileMustExist: true,
+        timeout: SQLITE_BUSY_TIMEOUT_MS,
+      }),
     );
-    return new SqliteSnapshot(dataSource, new Database(copy, { readonly: true }));
   }
-  return new SqliteSnapshot(
-    dataSource,
-    new Database(options.database, {
-      readonly: true,
-      fileMustExist: true,
-      timeout: SQLITE_BUSY_TIMEOUT_MS,
-    }),
-  );
 }
 
 interface Statement {

@@ -8,8 +8,7 @@ import { Clock } from '../common/clock.js';
 import { toRatingSummary, totalsOf } from '../common/dto/rating-summary.dto.js';
 import { toMovieCredits, toMovieDetails } from '../movies/dto/movie-responses.dto.js';
 import type { User } from '../users/entities/user.entity.js';
-import { openReadSnapshot } from '../database/read-snapshot.js';
-import { TransactionRunner } from '../database/transaction-runner.js';
+import { ReadSnapshots } from '../database/read-snapshot.js';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -77,14 +76,14 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /**
  * The exports (portability.md §1, §2.1). Everything is read in keyset-paged batches while it is
  * written, so memory stays flat whatever the size of the history; the same data always gives the
- * same bytes, apart from `exported_at`. Each export reads one snapshot (`openReadSnapshot`) on a
+ * same bytes, apart from `exported_at`. Each export reads one snapshot (`ReadSnapshots`) on a
  * connection of its own: a write committed while it runs is either wholly in it or not at all.
  */
 @Injectable()
 export class ExportService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly transactions: TransactionRunner,
+    private readonly snapshots: ReadSnapshots,
     private readonly urls: CatalogUrls,
     private readonly clock: Clock,
   ) {}
@@ -135,7 +134,7 @@ export class ExportService {
    * when the last is written, or when the client goes away (the stream is destroyed).
    */
   private async *reading<T>(read: (reader: ExportReader) => AsyncIterable<T>): AsyncGenerator<T> {
-    const snapshot = await openReadSnapshot(this.dataSource, this.transactions);
+    const snapshot = await this.snapshots.open();
     try {
       yield* read(new ExportReader(this.dataSource, snapshot));
     } finally {
