@@ -12,6 +12,7 @@ import { FakeUpstream } from '../test/fake-upstream/fake-upstream.js';
 import { LOVE_IDS, MB, MB_SEARCH } from '../test/fake-upstream/fixtures/musicbrainz.js';
 import { TMDB, TMDB_MOVIES } from '../test/fake-upstream/fixtures/tmdb.js';
 import { percentile, report, startBenchApp } from './bench-app.js';
+import { startThreadedFakeUpstream } from './fake-upstream-thread.js';
 
 /**
  * Twenty liked movies (the star catalog, 910001…910020): each picked in a week of its own and rated
@@ -72,29 +73,56 @@ const { app, baseUrl, auth } = await startBenchApp({
   MUSICBRAINZ_MIN_INTERVAL: '1s',
   MUSICBRAINZ_MAX_WAIT: '10s',
 });
-const get = async (path: string) => {
+const COLD_SAMPLES = 5;
+
+async function timedGet(base: string, headers: Record<string, string>, path: string) {
   const started = performance.now();
-  const res = await fetch(`${baseUrl}${path}`, { headers: auth });
+  const res = await fetch(`${base}${path}`, { headers });
   await res.arrayBuffer();
   return { status: res.status, ms: performance.now() - started };
-};
+}
+const get = (path: string) => timedGet(baseUrl, auth, path);
 
 try {
   console.log(
     `Catalog benchmark: fake upstream with ${LATENCY_MS} ms added latency on every call\n`,
   );
 
-  // 1. Album search with 25 results: cold, then warm. "Cold" is the caches, not the process: one
-  // search of another query first, so the first-ever request's JIT and connection set-up are not
-  // counted, then a pause for that search's MusicBrainz slot to pass.
-  await get(`/api/albums/search?query=${encodeURIComponent(MB_SEARCH.PINK_FLOYD)}`);
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  // 1. Album search with 25 results: cold, then warm. "Cold" is the caches, not the process: each
+  // cold sample runs on an app of its own (empty caches), after one search of another query there,
+  // so the first-ever request's JIT and connection set-up are not counted, then a pause for that
+  // search's MusicBrainz slot to pass. One sample of a 350 ms request on a shared 2-CPU machine
+  // swings by tens of ms, so the figure is the median of COLD_SAMPLES. The fake upstream of these
+  // samples runs on a thread of its own: answering 16 cover checks at once is CPU that a real
+  // upstream spends on its own machines, not in our event loop.
   const searchPath = `/api/albums/search?query=${encodeURIComponent(MB_SEARCH.LOVE)}&limit=25`;
-  const cold = await get(searchPath);
+  const coldSamples: number[] = [];
+  const threadedFake = await startThreadedFakeUpstream({ latencyMs: LATENCY_MS });
+  for (let i = 0; i < COLD_SAMPLES; i++) {
+    const fresh = await startBenchApp({ ...threadedFake.env, MUSICBRAINZ_MIN_INTERVAL: '1s' });
+    const getFresh = (path: string) => timedGet(fresh.baseUrl, fresh.auth, path);
+    try {
+      await getFresh(`/api/albums/search?query=${encodeURIComponent(MB_SEARCH.PINK_FLOYD)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      coldSamples.push((await getFresh(searchPath)).ms);
+    } finally {
+      await fresh.app.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the next app's first MusicBrainz call
+  }
+  await threadedFake.stop();
+  await get(searchPath);
+  const cold = { ms: percentile(coldSamples, 50) };
   const warmSamples: number[] = [];
   for (let i = 0; i < 50; i++) warmSamples.push((await get(searchPath)).ms);
   const warm = percentile(warmSamples, 50);
-  report('album search, 25 results, cold', `${cold.ms.toFixed(0)} ms`, '≤ 350 ms', cold.ms <= 350);
+  report(
+    `album search, 25 results, cold (median of ${COLD_SAMPLES})`,
+    `${cold.ms.toFixed(0)} ms`,
+    '≤ 350 ms',
+    cold.ms <= 350,
+  );
+  console.log(`        (cold samples: ${coldSamples.map((ms) => ms.toFixed(0)).join(', ')} ms)`);
   report(
     'album search, 25 results, warm (p50 of 50)',
     `${warm.toFixed(1)} ms`,

@@ -57,7 +57,7 @@ describe('Health', () => {
       status: 'not_ready',
       database: 'error',
     });
-    await other.app.close().catch(() => undefined);
+    await other.close().catch(() => undefined);
   });
 
   it('is not under /api', async () => {

@@ -234,7 +234,7 @@ describe('Issued access tokens (contract §3.6)', () => {
       status: 401,
       body: INVALID_CREDENTIALS,
     });
-    // A token passport has never seen (not recalled from the verified tokens) is judged the same.
+    // A token never verified before (not recalled from the verified tokens) is judged the same.
     const fresh = craftJwt({ sub: String(user.id), iat: payload.iat, exp: payload.exp, n: 1 });
     expect(outcome(await me(fresh))).toEqual({ status: 401, body: INVALID_CREDENTIALS });
     clock.setTo((payload.exp as number) * 1000 - 1000);
@@ -255,5 +255,32 @@ describe('Issued access tokens (contract §3.6)', () => {
     expect(refreshed.body.expires_in).toBe(90);
     const again = decodeJwt(refreshed.body.access_token).payload;
     expect((again.exp as number) - (again.iat as number)).toBe(90);
+  });
+});
+
+describe('Two apps in one process', () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  afterEach(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  it('each checks tokens against its own users, whichever started last', async () => {
+    first = await createTestApp();
+    const { user } = await registerAndLogin(first.server);
+    // The second app has no users at all. A process-wide strategy registry (passport) would check
+    // the first app's tokens against this one's empty table and answer 401.
+    second = await createTestApp();
+    const neverVerified = craftJwt(claimsFor(user.id));
+    const res = await withoutSecrets(
+      request(first.server).get('/api/auth/me').set('Authorization', `Bearer ${neverVerified}`),
+    );
+    expect(outcome(res)).toEqual({ status: 200, body: user });
+    const elsewhere = await request(second.server)
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${neverVerified}`);
+    expect(outcome(elsewhere)).toEqual({ status: 401, body: INVALID_CREDENTIALS });
   });
 });

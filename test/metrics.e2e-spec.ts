@@ -2,7 +2,7 @@ import request from 'supertest';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { LOVE_IDS, MB } from './fake-upstream/fixtures/musicbrainz.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, E2E_DATABASE_KIND, type TestApp } from './support/test-app.js';
 import { member, WeeksClient, type Member } from './support/week-helpers.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -51,7 +51,7 @@ describe('Metrics', () => {
   it('is in the Prometheus text format, with the database kind', async () => {
     const res = await scrape();
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(sample(res.text, 'database_info{kind="sqlite"}')).toBe(1);
+    expect(sample(res.text, `database_info{kind="${E2E_DATABASE_KIND}"}`)).toBe(1);
   });
 
   it('counts requests by route template, method and status, and times them', async () => {

@@ -70,9 +70,11 @@ describe('GET /api/recommendations/movies: seeds and scores', () => {
     const a = await app();
     const ds = a.t.dataSource;
     const now = a.clock.now();
-    const [s1, s2, s3, s4, s5, s6, s7] = await Promise.all(
-      [1, 2, 3, 4, 5, 6, 7].map((n) => seedMovie(ds, { title: `Seed ${n}` })),
-    );
+    // One at a time: the tie-break below is by our id, and concurrent inserts on PostgreSQL take ids
+    // in no particular order.
+    const seeds: Movie[] = [];
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) seeds.push(await seedMovie(ds, { title: `Seed ${n}` }));
+    const [s1, s2, s3, s4, s5, s6, s7] = seeds;
     const pickedElsewhere = await seedMovie(ds, { title: 'Picked, never rated' });
     // Seed order: S1 9.00 (weight 4), S2 8.00 (3), S6 and S7 7.50 (2.5; same week, by id),
     // S5 7.33 (2.33), S4 7.00 (2; newer week than S3), S3 7.00 (2).

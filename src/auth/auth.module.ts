@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Configuration } from '../config/configuration.js';
 import { InvitesModule } from '../invites/invites.module.js';
@@ -12,7 +11,7 @@ import { AuthService } from './auth.service.js';
 import { ThrottleWindow } from './entities/throttle-window.entity.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { LoginThrottleGuard } from './login-throttle.js';
-import { JWT_ALGORITHM, JwtStrategy } from './jwt.strategy.js';
+import { AccessTokens, JWT_ALGORITHM } from './access-tokens.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 
 @Module({
@@ -20,7 +19,6 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
     TypeOrmModule.forFeature([ThrottleWindow]),
     UsersModule,
     InvitesModule,
-    PassportModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<Configuration, true>) => ({
@@ -34,7 +32,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
   providers: [
     AuthService,
     RefreshTokensService,
-    JwtStrategy,
+    AccessTokens,
     LoginThrottleGuard,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],

@@ -13,9 +13,9 @@ export interface VerifiedClaims {
 export const MAX_VERIFIED_TOKENS = 5000;
 
 /**
- * Access tokens whose signature passport-jwt has already checked. A client sends the same token on
- * every request for up to JWT_ACCESS_TTL, and on a cached read passport and the HMAC were a quarter
- * of the CPU (bench:reads). Only the signature check is skipped: expiry is checked here, and the
+ * Access tokens whose signature AccessTokens has already checked. A client sends the same token on
+ * every request for up to JWT_ACCESS_TTL, and on a cached read the token check and the HMAC were a
+ * quarter of the CPU (bench:reads). Only the signature check is skipped: expiry is checked here, and the
  * user (exists, active) by the caller, on every request.
  */
 @Injectable()
@@ -36,7 +36,7 @@ export class VerifiedTokens {
     else this.tokens.delete(token);
   }
 
-  /** Expired once the Clock's current second reaches `exp`, as JwtStrategy judges it. */
+  /** Expired once the Clock's current second reaches `exp`, as AccessTokens judges it. */
   recall(token: string): VerifiedClaims | undefined {
     const claims = this.tokens.get(token);
     this.lookups.cacheLookup('verified_tokens', claims !== undefined);

@@ -39,13 +39,13 @@ export class OwnershipGuard implements CanActivate {
     assertRequestValid();
 
     const action = this.reflector.get<WeekAction>(WEEK_ACTION, context.getHandler());
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<Request & { user: User }>();
     const week = await this.weeks.findOne({
       select: { id: true, userId: true },
       where: { id: Number(request.params.week_id) },
     });
     if (!week) throw new ApiError(404, WEEK_NOT_FOUND);
-    checkWeekAccess(action, week, (request.user as User).id);
+    checkWeekAccess(action, week, request.user.id);
     return true;
   }
 }

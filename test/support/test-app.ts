@@ -7,6 +7,9 @@ import { Clock } from '../../src/common/clock.js';
 import { DataVersion } from '../../src/database/data-version.js';
 import { APP_OPTIONS, configureApp } from '../../src/http/configure-app.js';
 import { ExpressHttpAdapter } from '../../src/http/express-http-adapter.js';
+import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import { ENTITIES } from '../../src/entities.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-postgres.js';
 
 /** Settings every e2e app starts from: in-memory SQLite, cheap bcrypt, no upstream keys. */
 export const TEST_ENV: Record<string, string> = {
@@ -17,6 +20,42 @@ export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'error',
   THROTTLE_LIMIT: '0',
 };
+
+/**
+ * The e2e suite's PostgreSQL lane (the `postgres` project of jest.config.json sets it): every app gets
+ * a throwaway database of its own on the local PostgreSQL, dropped when the app closes. A test that
+ * names its own DATABASE_URL keeps it.
+ */
+export const E2E_ON_POSTGRES = process.env.E2E_DATABASE === 'postgres';
+const E2E_DATABASE_PREFIX = process.env.E2E_DATABASE_PREFIX ?? 'wo_e2e';
+
+let migratedTemplate: Promise<string> | undefined;
+
+/**
+ * A database migrated once per test file, which each app's database copies: CREATE DATABASE …
+ * TEMPLATE takes tens of milliseconds, running every migration a few hundred. The lane's teardown
+ * drops it with the run's other databases. Migrating from empty at startup is still tested: by the
+ * migration specs, health's pending-migration test and postgres-instances.
+ */
+function postgresTemplate(): Promise<string> {
+  migratedTemplate ??= (async () => {
+    const template = await createThrowawayDatabase(`${E2E_DATABASE_PREFIX}_template`);
+    const migrator = new DataSource(
+      buildDataSourceOptions({ kind: 'postgres', url: template.url }, ENTITIES),
+    );
+    await migrator.initialize();
+    try {
+      await migrator.runMigrations();
+    } finally {
+      await migrator.destroy();
+    }
+    return new URL(template.url).pathname.slice(1);
+  })();
+  return migratedTemplate;
+}
+
+/** The `kind` label the app reports for the database it runs on (health, metrics). */
+export const E2E_DATABASE_KIND = E2E_ON_POSTGRES ? 'postgres' : 'sqlite';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -39,11 +78,15 @@ export interface TestAppOptions {
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
-/** The full production app (configureApp included) on a fresh in-memory database. */
+/** The full production app (configureApp included) on a fresh database: in-memory, or see E2E_ON_POSTGRES. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { env = {}, clock, listen = false, customize = (builder) => builder } = options;
+  const database =
+    E2E_ON_POSTGRES && !('DATABASE_URL' in env)
+      ? await createThrowawayDatabase(E2E_DATABASE_PREFIX, await postgresTemplate())
+      : null;
   const previous = { ...process.env };
-  Object.assign(process.env, TEST_ENV);
+  Object.assign(process.env, TEST_ENV, database ? { DATABASE_URL: database.url } : {});
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -63,10 +106,24 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       app,
       server: app.getHttpServer(),
       dataSource: app.get(DataSource),
-      close: () => app.close(),
+      close: () => closeAndDrop(app, database),
     };
+  } catch (error) {
+    await database?.drop();
+    throw error;
   } finally {
     process.env = previous;
+  }
+}
+
+async function closeAndDrop(
+  app: NestExpressApplication,
+  database: ThrowawayDatabase | null,
+): Promise<void> {
+  try {
+    await app.close();
+  } finally {
+    await database?.drop();
   }
 }
 

@@ -9,13 +9,19 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-/** A new, empty database of its own on the local PostgreSQL; `drop()` removes it, connections and all. */
-export async function createThrowawayDatabase(prefix = 'wo_test'): Promise<ThrowawayDatabase> {
+/**
+ * A new database of its own on the local PostgreSQL, empty or a copy of `template` (which must have
+ * no open connections); `drop()` removes it, connections and all.
+ */
+export async function createThrowawayDatabase(
+  prefix = 'wo_test',
+  template?: string,
+): Promise<ThrowawayDatabase> {
   const name = `${prefix}_${randomUUID().replaceAll('-', '')}`;
   const admin = new DataSource({ type: 'postgres', url: `${POSTGRES_SERVER_URL}/test` });
   await admin.initialize();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   } catch (error) {
     await admin.destroy();
     throw error;

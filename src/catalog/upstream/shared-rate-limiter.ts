@@ -27,7 +27,10 @@ export class SharedRateLimiter {
   }
 
   async acquire(maxWaitMs = Infinity): Promise<void> {
-    const bound = Math.min(maxWaitMs, UNBOUNDED_WAIT_MS);
+    // The bound is judged on the nominal schedule, as RateLimiter.reserve judges it: the margin
+    // spaces real starts, it does not make a slot one interval away count as too far.
+    const margin = this.spacingMs > 0 ? PACING_MARGIN_MS : 0;
+    const bound = Math.min(maxWaitMs, UNBOUNDED_WAIT_MS) + margin;
     const reserved = await this.dataSource.query<{ wait_ms: string | number }[]>(
       `INSERT INTO "upstream_pacing" AS "pacing" ("upstream", "next_start_at")
        VALUES ($1, clock_timestamp() + $2 * INTERVAL '1 millisecond')

@@ -7,5 +7,5 @@ import type { Request } from 'express';
  */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): unknown =>
-    context.switchToHttp().getRequest<Request>().user,
+    context.switchToHttp().getRequest<Request & { user?: unknown }>().user,
 );
