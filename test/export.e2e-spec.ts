@@ -16,7 +16,7 @@ import {
   type History,
 } from './support/export-helpers.js';
 import { FakeClock } from './support/fake-clock.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, E2E_ON_POSTGRES, type TestApp } from './support/test-app.js';
 import { createThrowawayDatabase } from './support/throwaway-postgres.js';
 import { VerdictsClient } from './support/verdict-helpers.js';
 import {
@@ -378,9 +378,10 @@ describe('Exports: GET /api/export.json, /api/export/picks.csv, /api/export/lett
 /**
  * An export is one snapshot: writes committed while it runs appear nowhere in it, so its parts
  * always agree (portability.md §1: an import of it must find every picked item among `movies`).
+ * Each case names its database, so the PostgreSQL lane would only repeat them.
  */
-describe.each([
-  ['SQLite in memory', () => ({ env: {}, close: () => undefined })],
+(E2E_ON_POSTGRES ? describe.skip : describe).each([
+  ['SQLite in memory', () => ({ env: { DATABASE_URL: ':memory:' }, close: () => undefined })],
   [
     'a SQLite file',
     () => {
