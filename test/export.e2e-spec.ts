@@ -364,8 +364,8 @@ describe('Exports: GET /api/export.json, /api/export/picks.csv, /api/export/lett
         (w: { year: number; week_number: number }) => w.year * 100 + w.week_number,
       );
       expect(keys).toEqual([...keys].sort((a: number, b: number) => a - b));
-      // 3 batches of weeks (5 queries each), 3 of movies (3 each), 3 of albums (2 each), the
-      // users and the authentication: far fewer than one per week.
+      // 2 batches of weeks (5 queries each), 2 of movies (3 each), 2 of albums (2 each), the
+      // users, the authentication and opening the snapshot: far fewer than one per week.
       expect(queries.length).toBeLessThanOrEqual(35);
       const csv = rowsOf((await client.picks(owner)).bytes);
       expect(csv).toHaveLength(1 + 600 * 4);
