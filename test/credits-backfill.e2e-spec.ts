@@ -1,26 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MovieCrew } from '../src/movies/entities/movie-crew.entity.js';
 import { Movie } from '../src/movies/entities/movie.entity.js';
 import { FakeUpstream } from './fake-upstream/fake-upstream.js';
 import { TMDB } from './fake-upstream/fixtures/tmdb.js';
 import { runCommand } from './support/run-command.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createSharedDatabase, createTestApp, type TestApp } from './support/test-app.js';
 import { seedMovie, seedWeek, seedWeekMovie } from './support/week-helpers.js';
 
 const USER_AGENT = 'WrongOpinions/0.1.0 ( backfill-tests@example.org )';
 const STORED_AT = new Date('2020-01-02T03:04:05.678Z');
 
-/** `npm run backfill:credits` (opinions.md §2.4), run against the file a live server uses. */
+/** `npm run backfill:credits` (opinions.md §2.4), run against the database a live server uses. */
 describe('npm run backfill:credits', () => {
-  let dir: string;
-  let file: string;
+  let database: { url: string; drop(): Promise<void> };
   let fake: FakeUpstream;
   let t: TestApp;
   const backfill = (env: Record<string, string | undefined> = fake.env()) =>
     runCommand(['backfill-credits'], {
-      DATABASE_URL: file,
+      DATABASE_URL: database.url,
       MUSICBRAINZ_USER_AGENT: USER_AGENT,
       ...env,
     });
@@ -31,10 +27,9 @@ describe('npm run backfill:credits', () => {
     ]);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'credits-backfill-'));
-    file = join(dir, 'wrong_opinions.db');
+    database = await createSharedDatabase();
     fake = await FakeUpstream.start();
-    t = await createTestApp({ env: { DATABASE_URL: file } });
+    t = await createTestApp({ env: { DATABASE_URL: database.url } });
     const week = await seedWeek(t.dataSource, { year: 2001, week_number: 1, userId: null });
     const other = await seedWeek(t.dataSource, { year: 2001, week_number: 2, userId: null });
     const inception = await seedMovie(t.dataSource, { tmdbId: TMDB.INCEPTION, title: 'Inception' });
@@ -54,7 +49,7 @@ describe('npm run backfill:credits', () => {
   afterAll(async () => {
     await t.close();
     await fake.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('without a TMDB key: fetches nothing and says why', async () => {

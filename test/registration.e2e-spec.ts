@@ -5,7 +5,7 @@ import { InvitesService } from '../src/invites/invites.service.js';
 import { authHeader, lastingToken, outcome } from './support/auth-helpers.js';
 import { FakeClock } from './support/fake-clock.js';
 import { runCommand } from './support/run-command.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createSharedDatabase, createTestApp, type TestApp } from './support/test-app.js';
 
 const CLOSED = { status: 403, body: { detail: 'Registration is closed' } };
 const CODE_REQUIRED = { status: 403, body: { detail: 'An invite code is required' } };
@@ -272,14 +272,10 @@ describe('Who may register', () => {
 
 describe('npm run users -- invite', () => {
   it('prints a code as the last word of its last line, and it lets someone register', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dir = mkdtempSync(join(tmpdir(), 'invite-command-'));
-    const file = join(dir, 'wrong_opinions.db');
-    const t = await createTestApp({ env: { DATABASE_URL: file, REGISTRATION: 'invite' } });
+    const database = await createSharedDatabase();
+    const t = await createTestApp({ env: { DATABASE_URL: database.url, REGISTRATION: 'invite' } });
     try {
-      const { code, out } = await runCommand(['users', 'invite'], { DATABASE_URL: file });
+      const { code, out } = await runCommand(['users', 'invite'], { DATABASE_URL: database.url });
       expect(code).toBe(0);
       const inviteCode = out.at(-1)!.split(' ').at(-1)!;
       expect(inviteCode).toMatch(/^[A-Za-z0-9_-]{22,}$/);
@@ -289,7 +285,7 @@ describe('npm run users -- invite', () => {
       expect(res.status).toBe(201);
     } finally {
       await t.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 });

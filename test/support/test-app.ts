@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
@@ -52,6 +55,22 @@ function postgresTemplate(): Promise<string> {
     return new URL(template.url).pathname.slice(1);
   })();
   return migratedTemplate;
+}
+
+/**
+ * A database that an app and the admin commands (runCommand) both open, as a server and `npm run …`
+ * share one in production: a SQLite file in a temporary directory, or on the PostgreSQL lane a
+ * throwaway database.
+ */
+export async function createSharedDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (E2E_ON_POSTGRES) {
+    return createThrowawayDatabase(E2E_DATABASE_PREFIX, await postgresTemplate());
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'wo-shared-'));
+  return {
+    url: join(dir, 'wrong_opinions.db'),
+    drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
 /** The `kind` label the app reports for the database it runs on (health, metrics). */
