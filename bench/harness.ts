@@ -219,8 +219,24 @@ export async function load(
   seconds: number,
   connections: number,
 ): Promise<Run> {
+  return loadTogether([url], headers, seconds, connections);
+}
+
+/**
+ * Loads several servers at once (instances behind one imaginary proxy), `connections` in all,
+ * shared between them: requests/s add up; p50 and p99 are the worst server's.
+ */
+export async function loadTogether(
+  urls: string[],
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+): Promise<Run> {
+  const each = Math.max(1, Math.round(connections / urls.length));
   const [busy0, own0, t0] = [machineBusyTicks(), ownTicks(), performance.now()];
-  const result = await autocannon({ url, connections, duration: seconds, headers });
+  const results = await Promise.all(
+    urls.map((url) => autocannon({ url, connections: each, duration: seconds, headers })),
+  );
   const [busy1, own1, t1] = [machineBusyTicks(), ownTicks(), performance.now()];
   const foreignCpu =
     busy0 === null || busy1 === null
@@ -229,12 +245,14 @@ export async function load(
           0,
           (100 * (busy1 - busy0 - (own1 - own0))) / TICKS_PER_SECOND / ((t1 - t0) / 1000),
         );
+  const sum = (pick: (result: AutocannonResult) => number) =>
+    results.reduce((total, result) => total + pick(result), 0);
   return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    failed: result.non2xx + result.errors + result.timeouts,
+    rps: sum((r) => r.requests.average),
+    p50: Math.max(...results.map((r) => r.latency.p50)),
+    p99: Math.max(...results.map((r) => r.latency.p99)),
+    requests: sum((r) => r.requests.total),
+    failed: sum((r) => r.non2xx + r.errors + r.timeouts),
     foreignCpu,
   };
 }

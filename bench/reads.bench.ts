@@ -1,26 +1,31 @@
 /**
- * npm run bench:reads — read throughput and latency of the three busiest reads (issues #4 and #9),
- * against a minimal reference server (bench/reference-server.ts: node:http + better-sqlite3, same
- * database file, same JWT check, byte-identical JSON), at 100 and at 10,000 weeks, with 2 verdicts
- * per pick in the replies (week detail: every verdict; selections: rating summaries).
+ * npm run bench:reads — read throughput and latency of the three busiest reads (issues #4, #9 and
+ * #14), against a minimal reference server (bench/reference-server.ts: node:http + better-sqlite3
+ * or node-pg, same database, same JWT check, byte-identical JSON), with 2 verdicts per pick in the
+ * replies (week detail: every verdict; selections: rating summaries). Two lanes (BENCH_LANES, a
+ * comma-separated list; both by default):
  *
- * For each size: seed a SQLite file (bench/seed-reads.ts), start the built app (`node
- * dist/src/main.js`) and the reference server as child processes, check that both answer every
- * probe identically, then load each endpoint with autocannon (50 connections, BENCH_SECONDS each,
- * 5 s by default), alternating app, reference, app, reference. The better of each server's two runs
- * (by requests/s) is kept, with that run's p50/p99. Each figure is printed next to its target with
- * MET/MISSED. It reports; it never fails a build.
+ * - `sqlite`, at 100 and at 10,000 weeks: seed a SQLite file (bench/seed-reads.ts), start the built
+ *   app (`node dist/src/main.js`), the same app with READ_CACHE_TTL=0 (the uncached reads) and the
+ *   reference server as child processes, check that each app answers every probe as the reference
+ *   does, then load each endpoint with autocannon (50 connections, BENCH_SECONDS each, 5 s by
+ *   default), alternating app, reference, uncached app, twice.
+ * - `postgres`, at 10,000 weeks: the same data copied into a throwaway database on the local
+ *   PostgreSQL, two app instances on it (the read cache on; they end each other's caches with
+ *   NOTIFY) loaded together, 25 connections each, against the reference server reading the same
+ *   database with 50.
  *
- * Env: BENCH_SECONDS (default 5), BENCH_WARMUP_SECONDS (default 2), BENCH_CONNECTIONS (default 50),
- * BENCH_READ_CACHE_TTL (the app's READ_CACHE_TTL; unset: the app's default, 0: the uncached reads).
- * With it unset, a second app process with READ_CACHE_TTL=0 is measured in the same rounds, so the
- * uncached path (the PostgreSQL default until reads are fast without the cache) is tracked in every run;
- * its rows carry no target yet.
+ * The better of each server's two runs (by requests/s) is kept, with that run's p50/p99. Each
+ * figure is printed next to its target with MET/MISSED. It reports; it never fails a build.
+ *
+ * Env: BENCH_LANES (default sqlite,postgres), BENCH_SECONDS (default 5), BENCH_WARMUP_SECONDS
+ * (default 2), BENCH_CONNECTIONS (default 50), BENCH_READ_CACHE_TTL (the cached apps'
+ * READ_CACHE_TTL; unset: the app's default).
  * Only 127.0.0.1 is ever contacted.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   accessToken as signedAccessToken,
@@ -31,7 +36,7 @@ import {
   freePort,
   HOST,
   int,
-  load as loadWith,
+  loadTogether,
   memoryOf,
   ms,
   ownPids,
@@ -48,7 +53,11 @@ import {
   weeksLabel,
   type Run,
 } from './harness.js';
-import { seedReadsDatabase, type SeededReads } from './seed-reads.js';
+import {
+  createThrowawayDatabase,
+  type ThrowawayDatabase,
+} from '../test/support/throwaway-postgres.js';
+import { copyReadsToPostgres, seedReadsDatabase, type SeededReads } from './seed-reads.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -62,11 +71,20 @@ const signToken = (claims: Record<string, unknown>, secret = SECRET_KEY) =>
   signWith(claims, secret);
 const accessToken = (sub: string, ttlSeconds = 3600) =>
   signedAccessToken(sub, SECRET_KEY, ttlSeconds);
-const load = (url: string, headers: Record<string, string>, seconds: number) =>
-  loadWith(url, headers, seconds, CONNECTIONS);
+const LANES = new Set(
+  (process.env.BENCH_LANES ?? 'sqlite,postgres').split(',').map((l) => l.trim()),
+);
+for (const lane of LANES) {
+  if (lane !== 'sqlite' && lane !== 'postgres')
+    throw new Error(`BENCH_LANES: unknown lane ${lane}`);
+}
+const POSTGRES_WEEKS = 10_000;
 
-/** Issue #9: app req/s ≥ 1× the reference's with the read cache on (uncached rows: tracked). */
+/** Issue #9: app req/s ≥ 1× the reference's with the read cache on. */
 const TARGET_RPS_RATIO = 1;
+/** Issue #14: ≥ 0.5× with READ_CACHE_TTL=0 on SQLite, and two instances on PostgreSQL. */
+const TARGET_UNCACHED_RPS_RATIO = 0.5;
+const TARGET_POSTGRES_RPS_RATIO = 0.5;
 const TARGET_P99_RATIO = 3;
 const TARGET_GROWTH = 2;
 const TARGET_RSS_MB = 200;
@@ -306,6 +324,8 @@ async function checkIdentity(seed: SeededReads, appUrl: string, refUrl: string):
   return identical === probes.length;
 }
 
+type Variant = 'cached' | 'uncached' | 'postgres';
+
 interface Measured {
   endpoint: Endpoint;
   weeks: number;
@@ -313,8 +333,64 @@ interface Measured {
   ref: Run;
   appRuns: Run[];
   refRuns: Run[];
-  /** The app with READ_CACHE_TTL=0: tracked, without a target. */
-  uncached: boolean;
+  /** cached: the app as configured; uncached: READ_CACHE_TTL=0; postgres: two instances on PostgreSQL. */
+  variant: Variant;
+}
+
+const VARIANT_LABELS: Record<Variant, string> = {
+  cached: '',
+  uncached: ' uncached',
+  postgres: ' PG ×2',
+};
+
+/** Servers loaded in turn: each name's URLs are loaded together. */
+interface Contender {
+  name: string;
+  urls: string[];
+}
+
+/**
+ * Every endpoint, each contender warmed up, then two rounds in which the contenders take turns;
+ * prints each run. Returns the runs, by endpoint and contender.
+ */
+async function measureEndpoints(
+  seed: SeededReads,
+  contenders: Contender[],
+  headers: Record<string, string>,
+): Promise<Map<Endpoint, Map<string, Run[]>>> {
+  const byEndpoint = new Map<Endpoint, Map<string, Run[]>>();
+  for (const endpoint of ENDPOINTS) {
+    const path = endpoint.path(seed);
+    const load = (contender: Contender, seconds: number) =>
+      loadTogether(
+        contender.urls.map((url) => `${url}${path}`),
+        headers,
+        seconds,
+        CONNECTIONS,
+      );
+    for (const contender of contenders) await load(contender, WARMUP_SECONDS);
+    const runs = new Map(contenders.map((contender) => [contender.name, [] as Run[]]));
+    for (let round = 0; round < 2; round++) {
+      for (const contender of contenders)
+        runs.get(contender.name)!.push(await load(contender, SECONDS));
+    }
+    console.log(`  ${endpoint.label} (${path})`);
+    for (const [name, contenderRuns] of runs) {
+      const line = contenderRuns
+        .map(
+          (r) =>
+            `${int(r.rps)} req/s p50 ${ms(r.p50)} p99 ${ms(r.p99)}` +
+            (r.foreignCpu === null ? '' : ` (other load ${r.foreignCpu.toFixed(0)}%)`),
+        )
+        .join(' | ');
+      console.log(`      ${name} ${line}`);
+      const failed = contenderRuns.reduce((sum, r) => sum + r.failed, 0);
+      if (failed > 0)
+        console.log(`      WARNING: ${name} had ${failed} non-2xx/errored/timed-out requests`);
+    }
+    byEndpoint.set(endpoint, runs);
+  }
+  return byEndpoint;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,19 +405,73 @@ const dir = await mkdtemp(join(tmpdir(), 'wo-reads-bench-'));
 const measured: Measured[] = [];
 const memory: { weeks: number; rss: number; peak: number }[] = [];
 const started = performance.now();
+let postgres: ThrowawayDatabase | null = null;
+
+const appEnv = (database: string, port: number, readCacheTtl: string | undefined) => ({
+  DATABASE_URL: database,
+  PORT: String(port),
+  SECRET_KEY,
+  LOG_LEVEL: 'error',
+  THROTTLE_LIMIT: '0',
+  ...(readCacheTtl === undefined ? {} : { READ_CACHE_TTL: readCacheTtl }),
+});
+
+/** Starts the app (each env) and the reference server, and waits until all answer /health. */
+async function startServers(
+  appEnvs: { name: string; env: Record<string, string> }[],
+  refDatabase: string,
+): Promise<{
+  apps: { name: string; url: string; pid: number }[];
+  refUrl: string;
+  stop(): Promise<void>;
+}> {
+  const apps = appEnvs.map(({ name, env }) => ({
+    name,
+    url: `http://${HOST}:${env.PORT}`,
+    child: start(name, [...APP_NODE_FLAGS, APP_MAIN], env),
+  }));
+  const refPort = await freePort();
+  const refUrl = `http://${HOST}:${refPort}`;
+  const ref = start('reference', [REF_MAIN], {
+    REF_DATABASE: refDatabase,
+    PORT: String(refPort),
+    SECRET_KEY,
+  });
+  const pids = [ref.proc.pid!, ...apps.map((app) => app.child.proc.pid!)];
+  for (const pid of pids) ownPids.add(pid);
+  await Promise.all([waitReady(ref, refUrl), ...apps.map((app) => waitReady(app.child, app.url))]);
+  return {
+    apps: apps.map(({ name, url, child }) => ({ name, url, pid: child.proc.pid! })),
+    refUrl,
+    async stop() {
+      for (const app of apps) {
+        if (!app.child.alive)
+          console.log(`  WARNING: ${app.name} exited during the runs:\n${app.child.log}`);
+      }
+      await stopAll();
+      for (const pid of pids) ownPids.delete(pid);
+    },
+  };
+}
 
 try {
   console.log(
-    `Reads benchmark (issues #4, #9; 2 verdicts per pick): app (node ${[...APP_NODE_FLAGS, 'dist/src/main.js'].join(' ')}, ` +
-      `NODE_ENV=production, READ_CACHE_TTL ` +
-      `${READ_CACHE_TTL ?? 'default'}) vs reference (node:http + better-sqlite3)\n` +
+    `Reads benchmark (issues #4, #9, #14; 2 verdicts per pick; lanes ${[...LANES].join(', ')}): app ` +
+      `(node ${[...APP_NODE_FLAGS, 'dist/src/main.js'].join(' ')}, NODE_ENV=production, ` +
+      `READ_CACHE_TTL ${READ_CACHE_TTL ?? 'default'}; on SQLite also an app with READ_CACHE_TTL=0) ` +
+      `vs reference (node:http + better-sqlite3 or node-pg)\n` +
       `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per run, ${WARMUP_SECONDS} s warm-up per ` +
-      `server and endpoint; runs alternate app, ref, app, ref and the better run of each server ` +
-      `(by req/s) is kept, with that run's p50/p99.\n`,
+      `server and endpoint; runs alternate between the servers, twice, and the better run of each ` +
+      `server (by req/s) is kept, with that run's p50/p99. Load average at the start: ` +
+      `${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}.\n`,
   );
 
   const seeds: SeededReads[] = [];
-  for (const { weeks, startYear } of SIZES) {
+  const sizes = LANES.has('sqlite') ? SIZES : SIZES.filter((size) => size.weeks === POSTGRES_WEEKS);
+  for (const { weeks, startYear } of sizes) {
     const t0 = performance.now();
     const seed = await seedReadsDatabase(join(dir, `reads-${weeks}.db`), weeks, startYear);
     seeds.push(seed);
@@ -353,81 +483,84 @@ try {
     );
   }
 
-  for (const seed of seeds) {
-    console.log(`\n== ${weeksLabel(seed.weeks)} weeks ==`);
-    const [appPort, refPort] = [await freePort(), await freePort()];
-    const appUrl = `http://${HOST}:${appPort}`;
-    const refUrl = `http://${HOST}:${refPort}`;
-    const app = start('app', [...APP_NODE_FLAGS, APP_MAIN], {
-      DATABASE_URL: seed.file,
-      PORT: String(appPort),
-      SECRET_KEY,
-      LOG_LEVEL: 'error',
-      THROTTLE_LIMIT: '0',
-      ...(READ_CACHE_TTL === undefined ? {} : { READ_CACHE_TTL }),
-    });
-    const ref = start('reference', [REF_MAIN], {
-      REF_DATABASE: seed.file,
-      PORT: String(refPort),
-      SECRET_KEY,
-    });
-    ownPids.add(app.proc.pid!).add(ref.proc.pid!);
-    const uncachedUrl = READ_CACHE_TTL === undefined ? `http://${HOST}:${await freePort()}` : null;
-    const uncached =
-      uncachedUrl === null
-        ? null
-        : start('app uncached', [...APP_NODE_FLAGS, APP_MAIN], {
-            DATABASE_URL: seed.file,
-            PORT: new URL(uncachedUrl).port,
-            SECRET_KEY,
-            LOG_LEVEL: 'error',
-            THROTTLE_LIMIT: '0',
-            READ_CACHE_TTL: '0',
-          });
-    if (uncached) ownPids.add(uncached.proc.pid!);
-    await Promise.all([
-      waitReady(app, appUrl),
-      waitReady(ref, refUrl),
-      ...(uncached && uncachedUrl ? [waitReady(uncached, uncachedUrl)] : []),
-    ]);
-    await checkIdentity(seed, appUrl, refUrl);
-    if (uncachedUrl) await checkIdentity(seed, uncachedUrl, refUrl);
+  const headersOf = (seed: SeededReads) => ({
+    Authorization: `Bearer ${accessToken(String(seed.tokenUserId))}`,
+  });
 
-    const headers = { Authorization: `Bearer ${accessToken(String(seed.tokenUserId))}` };
-    for (const endpoint of ENDPOINTS) {
-      const path = endpoint.path(seed);
-      await load(`${appUrl}${path}`, headers, WARMUP_SECONDS);
-      await load(`${refUrl}${path}`, headers, WARMUP_SECONDS);
-      if (uncachedUrl) await load(`${uncachedUrl}${path}`, headers, WARMUP_SECONDS);
-      const appRuns: Run[] = [];
-      const refRuns: Run[] = [];
-      const uncachedRuns: Run[] = [];
-      for (let round = 0; round < 2; round++) {
-        appRuns.push(await load(`${appUrl}${path}`, headers, SECONDS));
-        refRuns.push(await load(`${refUrl}${path}`, headers, SECONDS));
-        if (uncachedUrl) uncachedRuns.push(await load(`${uncachedUrl}${path}`, headers, SECONDS));
+  if (LANES.has('sqlite')) {
+    for (const seed of seeds) {
+      console.log(`\n== SQLite, ${weeksLabel(seed.weeks)} weeks ==`);
+      const servers = await startServers(
+        [
+          { name: 'app', env: appEnv(seed.file, await freePort(), READ_CACHE_TTL) },
+          { name: 'app uncached', env: appEnv(seed.file, await freePort(), '0') },
+        ],
+        seed.file,
+      );
+      const [app, uncached] = servers.apps;
+      await checkIdentity(seed, app.url, servers.refUrl);
+      await checkIdentity(seed, uncached.url, servers.refUrl);
+      const runs = await measureEndpoints(
+        seed,
+        [
+          { name: 'app', urls: [app.url] },
+          { name: 'ref', urls: [servers.refUrl] },
+          { name: 'app uncached', urls: [uncached.url] },
+        ],
+        headersOf(seed),
+      );
+      for (const [endpoint, byName] of runs) {
+        const refRuns = byName.get('ref')!;
+        for (const [name, variant] of [
+          ['app', 'cached'],
+          ['app uncached', 'uncached'],
+        ] as const) {
+          const appRuns = byName.get(name)!;
+          measured.push({
+            endpoint,
+            weeks: seed.weeks,
+            app: best(appRuns),
+            ref: best(refRuns),
+            appRuns,
+            refRuns: variant === 'cached' ? refRuns : [],
+            variant,
+          });
+        }
       }
-      const line = (name: string, runs: Run[]) =>
-        runs
-          .map(
-            (r) =>
-              `${int(r.rps)} req/s p50 ${ms(r.p50)} p99 ${ms(r.p99)}` +
-              (r.foreignCpu === null ? '' : ` (other load ${r.foreignCpu.toFixed(0)}%)`),
-          )
-          .join(' | ')
-          .replace(/^/, `${name} `);
-      console.log(`  ${endpoint.label} (${path})`);
-      console.log(`      ${line('app', appRuns)}`);
-      console.log(`      ${line('ref', refRuns)}`);
-      if (uncachedRuns.length > 0) console.log(`      ${line('app uncached', uncachedRuns)}`);
-      for (const [name, runs] of [
-        ['app', appRuns],
-        ['reference', refRuns],
-      ] as const) {
-        const failed = runs.reduce((sum, r) => sum + r.failed, 0);
-        if (failed > 0)
-          console.log(`      WARNING: ${name} had ${failed} non-2xx/errored/timed-out requests`);
-      }
+      const mem = memoryOf(app.pid);
+      if (mem) memory.push({ weeks: seed.weeks, ...mem });
+      await servers.stop();
+    }
+  }
+
+  if (LANES.has('postgres')) {
+    const seed = seeds.find((s) => s.weeks === POSTGRES_WEEKS)!;
+    console.log(`\n== PostgreSQL, ${weeksLabel(seed.weeks)} weeks, two app instances ==`);
+    const t0 = performance.now();
+    postgres = await createThrowawayDatabase('wo_bench_reads');
+    await copyReadsToPostgres(seed.file, postgres.url);
+    console.log(
+      `Copied into a throwaway database in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const servers = await startServers(
+      [
+        { name: 'app A', env: appEnv(postgres.url, await freePort(), READ_CACHE_TTL) },
+        { name: 'app B', env: appEnv(postgres.url, await freePort(), READ_CACHE_TTL) },
+      ],
+      postgres.url,
+    );
+    for (const app of servers.apps) await checkIdentity(seed, app.url, servers.refUrl);
+    const runs = await measureEndpoints(
+      seed,
+      [
+        { name: 'apps A+B', urls: servers.apps.map((app) => app.url) },
+        { name: 'ref', urls: [servers.refUrl] },
+      ],
+      headersOf(seed),
+    );
+    for (const [endpoint, byName] of runs) {
+      const appRuns = byName.get('apps A+B')!;
+      const refRuns = byName.get('ref')!;
       measured.push({
         endpoint,
         weeks: seed.weeks,
@@ -435,35 +568,20 @@ try {
         ref: best(refRuns),
         appRuns,
         refRuns,
-        uncached: false,
+        variant: 'postgres',
       });
-      if (uncachedRuns.length > 0) {
-        measured.push({
-          endpoint,
-          weeks: seed.weeks,
-          app: best(uncachedRuns),
-          ref: best(refRuns),
-          appRuns: uncachedRuns,
-          refRuns: [],
-          uncached: true,
-        });
-      }
     }
-
-    const mem = memoryOf(app.proc.pid!);
-    if (mem) memory.push({ weeks: seed.weeks, ...mem });
-    if (!app.alive) console.log(`  WARNING: the app exited during the runs:\n${app.log}`);
-    await stopAll();
-    ownPids.delete(app.proc.pid!);
-    ownPids.delete(ref.proc.pid!);
-    if (uncached) ownPids.delete(uncached.proc.pid!);
+    await servers.stop();
   }
 
   // ----- Table
   console.log(
-    `\nThroughput and latency, 2 verdicts per pick in the replies (best of 2 runs each; targets ` +
-      `(issue #9), with the read cache on: app req/s ≥ ${TARGET_RPS_RATIO}× reference, app p99 ≤ ` +
-      `${TARGET_P99_RATIO}× reference p99; uncached rows tracked without a target)\n`,
+    `\nThroughput and latency, 2 verdicts per pick in the replies (best of 2 runs each; targets: ` +
+      `with the read cache on, app req/s ≥ ${TARGET_RPS_RATIO}× reference and app p99 ≤ ` +
+      `${TARGET_P99_RATIO}× reference p99 (issue #9); uncached, req/s ≥ ` +
+      `${TARGET_UNCACHED_RPS_RATIO}× (issue #14, p99 tracked); PG ×2, two instances with the cache ` +
+      `on against the reference on the same PostgreSQL, req/s ≥ ${TARGET_POSTGRES_RPS_RATIO}× ` +
+      `(issue #14, p99 tracked))\n`,
   );
   const header = [
     'endpoint'.padEnd(55),
@@ -477,33 +595,40 @@ try {
   ].join(' ');
   console.log(header);
   console.log('-'.repeat(header.length));
+  const rpsTargets: Record<Variant, number> = {
+    cached: TARGET_RPS_RATIO,
+    uncached: TARGET_UNCACHED_RPS_RATIO,
+    postgres: TARGET_POSTGRES_RPS_RATIO,
+  };
   for (const m of measured) {
     const ratio = m.app.rps / m.ref.rps;
-    const judged = (ok: boolean) => (m.uncached ? 'tracked' : verdict(ok));
+    const p99Judged = (ok: boolean) => (m.variant === 'cached' ? verdict(ok) : 'tracked');
     const p99Ratio = m.app.p99 / m.ref.p99;
     console.log(
       [
-        `${m.endpoint.label}${m.uncached ? ' uncached' : ''}`.padEnd(55),
+        `${m.endpoint.label}${VARIANT_LABELS[m.variant]}`.padEnd(55),
         weeksLabel(m.weeks).padStart(6),
         int(m.app.rps).padStart(10),
         int(m.ref.rps).padStart(10),
-        `  ${ratio.toFixed(2).padStart(5)} ${judged(ratio >= TARGET_RPS_RATIO)}`,
+        `  ${ratio.toFixed(2).padStart(5)} ${verdict(ratio >= rpsTargets[m.variant])}`,
         `${ms(m.app.p50)} / ${ms(m.app.p99)}`.padStart(16),
         `${ms(m.ref.p50)} / ${ms(m.ref.p99)}`.padStart(16),
-        `  ${p99Ratio.toFixed(2).padStart(5)} ${judged(p99Ratio <= TARGET_P99_RATIO)}`,
+        `  ${p99Ratio.toFixed(2).padStart(5)} ${p99Judged(p99Ratio <= TARGET_P99_RATIO)}`,
       ].join(' '),
     );
   }
 
   // ----- Growth
   const [small, large] = SIZES.map((size) => size.weeks);
-  console.log(
-    `\nApp latency at ${weeksLabel(large)} weeks vs ${weeksLabel(small)} weeks, same page size ` +
-      `(target ≤ ${TARGET_GROWTH}×; reference shown for comparison)\n`,
-  );
-  for (const endpoint of ENDPOINTS) {
+  if (LANES.has('sqlite')) {
+    console.log(
+      `\nApp latency at ${weeksLabel(large)} weeks vs ${weeksLabel(small)} weeks, same page size ` +
+        `(target ≤ ${TARGET_GROWTH}×; reference shown for comparison)\n`,
+    );
+  }
+  for (const endpoint of LANES.has('sqlite') ? ENDPOINTS : []) {
     const at = (weeks: number) =>
-      measured.find((m) => m.endpoint === endpoint && m.weeks === weeks && !m.uncached)!;
+      measured.find((m) => m.endpoint === endpoint && m.weeks === weeks && m.variant === 'cached')!;
     const [a, b] = [at(small), at(large)];
     for (const quantile of ['p50', 'p99'] as const) {
       const growth = b.app[quantile] / a.app[quantile];
@@ -518,7 +643,8 @@ try {
   }
 
   // ----- Memory
-  console.log(`\nApp resident memory after its runs (VmRSS; peak VmHWM in brackets)\n`);
+  if (memory.length > 0)
+    console.log(`\nApp resident memory after its runs (VmRSS; peak VmHWM in brackets)\n`);
   for (const m of memory) {
     report(
       `app RSS after the ${weeksLabel(m.weeks)}-week runs (peak ${m.peak.toFixed(0)} MB)`,
@@ -528,10 +654,20 @@ try {
     );
   }
 
-  const runs = measured.flatMap((m) => [...m.appRuns, ...m.refRuns]);
+  // PostgreSQL's own processes count as other load: only the SQLite lane's runs can tell.
+  const runs = measured
+    .filter((m) => m.variant !== 'postgres')
+    .flatMap((m) => [...m.appRuns, ...m.refRuns]);
   cautionIfNoisy(runs);
+  console.log(
+    `\nLoad average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}.`,
+  );
   printTally(started);
 } finally {
   await stopAll();
+  await postgres?.drop();
   await rm(dir, { recursive: true, force: true });
 }

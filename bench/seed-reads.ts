@@ -533,3 +533,79 @@ export async function seedReadsDatabase(
     verdictProbePages,
   };
 }
+
+/** The tables `seedReadsDatabase` fills, parents first. */
+const SEEDED_TABLES = [
+  'users',
+  'weeks',
+  'movies',
+  'albums',
+  'week_movies',
+  'week_albums',
+  'verdicts',
+];
+
+/**
+ * Copies a seeded SQLite file into an empty PostgreSQL database (the PostgreSQL lane of
+ * bench:reads): the schema from the real migrations, then every seeded row as it is, with booleans
+ * turned from 0/1 into true/false and each id sequence moved past the copied ids.
+ */
+export async function copyReadsToPostgres(file: string, url: string): Promise<void> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  });
+  await dataSource.initialize();
+  const Database = createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    await dataSource.transaction(async (manager) => {
+      for (const table of SEEDED_TABLES) {
+        const booleans = new Set(
+          (
+            await manager.query<{ column_name: string }[]>(
+              `SELECT column_name FROM information_schema.columns
+               WHERE table_name = $1 AND data_type = 'boolean'`,
+              [table],
+            )
+          ).map((row) => row.column_name),
+        );
+        const rows = db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<
+          string,
+          unknown
+        >[];
+        if (rows.length === 0) continue;
+        const columns = Object.keys(rows[0]);
+        // 500 rows per INSERT keeps each statement under PostgreSQL's 65,535 parameters.
+        for (let start = 0; start < rows.length; start += 500) {
+          const chunk = rows.slice(start, start + 500);
+          const values: unknown[] = [];
+          const tuples = chunk.map((row) => {
+            const placeholders = columns.map((column) => {
+              const value = row[column];
+              values.push(booleans.has(column) && value !== null ? value === 1 : value);
+              return `$${values.length}`;
+            });
+            return `(${placeholders.join(', ')})`;
+          });
+          await manager.query(
+            `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`,
+            values,
+          );
+        }
+        await manager.query(
+          `SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT MAX(id) FROM ${table}))`,
+        );
+      }
+    });
+    await dataSource.query('ANALYZE');
+  } finally {
+    db.close();
+    await dataSource.destroy();
+  }
+}

@@ -8,7 +8,6 @@ import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { CachedResponse } from '../cache/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import { PageQuery } from '../common/dto/page-query.dto.js';
-import { toSelectionsPage } from '../common/dto/selections-page.dto.js';
 import { MusicBrainzIdParams, SearchAlbumsQuery } from './dto/album-requests.dto.js';
 import {
   AlbumCreditsDto,
@@ -16,7 +15,6 @@ import {
   AlbumSearchPageDto,
   toAlbumCredits,
   toAlbumDetails,
-  toAlbumRef,
   AlbumSelectionsPageDto,
   toAlbumSearchPage,
 } from './dto/album-responses.dto.js';
@@ -48,8 +46,7 @@ export class AlbumsController {
   @ApiOkResponse({ type: AlbumSelectionsPageDto })
   @ApiErrorResponses(401, 422)
   async selections(@QueryParams() { page, page_size }: PageQuery): Promise<AlbumSelectionsPageDto> {
-    const selections = await this.albums.selections(page, page_size);
-    return toSelectionsPage(selections, page, page_size, (album) => toAlbumRef(album, this.urls));
+    return this.albums.selections(page, page_size);
   }
 
   @Get(':musicbrainz_id')

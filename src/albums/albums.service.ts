@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { insertChunked } from '../database/insert-chunked.js';
-import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
-import { selectedItemsPage, type SelectedItemsSource } from '../database/selected-items.js';
+import { isoTimestampReader } from '../database/compiled-query.js';
+import { SelectedItems, type SelectedItemsPage } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { CatalogCache, type Cached } from '../cache/catalog-cache.js';
 import type {
@@ -19,27 +19,39 @@ import { AlbumArtist } from './entities/album-artist.entity.js';
 import { Album } from './entities/album.entity.js';
 import { Artist } from './entities/artist.entity.js';
 import { MusicBrainzClient } from '../catalog/musicbrainz/musicbrainz.client.js';
+import { CatalogUrls } from '../catalog/catalog-urls.js';
+import { albumRefOfRow, selectAlbumRef, type AlbumRefRow } from './dto/album-ref-row.js';
+import type { AlbumRefDto } from './dto/album-responses.dto.js';
 
 /** Details, credits and add-to-week of one release share one lookup (upstream.md §1). */
 const releaseKey = (mbid: string) => `mb-release:${mbid}`;
 
-/** Picks name their album by id; the selections listing walks them from the album side. */
-const ALBUM_PICKS: SelectedItemsSource<Album> = { kind: 'album', itemEntity: Album };
-
 /** Albums as stored: one MusicBrainz lookup stores the album with all its artist credits. */
 @Injectable()
 export class AlbumsService {
+  /** Picks name their album by id; the selections listing walks them from the album side. */
+  private readonly selected: SelectedItems<AlbumRefRow, AlbumRefDto>;
+
   constructor(
     private readonly musicbrainz: MusicBrainzClient,
     private readonly coverArt: CoverArtClient,
     private readonly cache: CatalogCache,
     private readonly transactions: TransactionRunner,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly clock: Clock,
     @InjectRepository(Album) private readonly albums: Repository<Album>,
     @InjectRepository(AlbumAlias) private readonly aliases: Repository<AlbumAlias>,
     @InjectRepository(AlbumArtist) private readonly albumArtists: Repository<AlbumArtist>,
-  ) {}
+    urls: CatalogUrls,
+  ) {
+    const cachedAt = isoTimestampReader(dataSource, Album, 'cachedAt');
+    this.selected = new SelectedItems(dataSource, {
+      kind: 'album',
+      itemEntity: Album,
+      selectItem: selectAlbumRef,
+      toRef: (row) => albumRefOfRow(row, urls, cachedAt),
+    });
+  }
 
   /** Cover art is checked per result, at release level only, in parallel (upstream.md §4.2). */
   async search(query: string, limit: number, offset: number): Promise<AlbumSearchPage> {
@@ -55,8 +67,8 @@ export class AlbumsService {
   }
 
   /** Every album picked in some week, with its weeks (contract §10). */
-  selections(page: number, pageSize: number): Promise<SelectionsPage<Album>> {
-    return selectedItemsPage(this.dataSource, ALBUM_PICKS, page, pageSize);
+  selections(page: number, pageSize: number): Promise<SelectedItemsPage<AlbumRefDto>> {
+    return this.selected.page(page, pageSize);
   }
 
   details(mbid: string): Promise<Cached<Album>> {

@@ -1,6 +1,13 @@
-import { In, type DataSource } from 'typeorm';
-import { addRatings, NO_RATINGS, type RatingTotals } from '../common/dto/rating-summary.dto.js';
-import type { Selection, SelectionsPage } from '../common/dto/selections-page.dto.js';
+import type { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import {
+  addRatings,
+  NO_RATINGS,
+  toRatingSummary,
+  type RatingSummaryDto,
+  type RatingTotals,
+} from '../common/dto/rating-summary.dto.js';
+import type { SelectionDto } from '../common/dto/selections-page.dto.js';
+import { CompiledQuery, isoTimestampReader } from './compiled-query.js';
 
 /**
  * How each kind of pick is stored. Picks belong to the weeks module and verdicts to the verdicts
@@ -9,99 +16,147 @@ import type { Selection, SelectionsPage } from '../common/dto/selections-page.dt
 const PICKS = {
   movie: {
     pickEntityName: 'WeekMovie',
+    pickItemRelation: 'pick.movie',
     pickItemColumn: 'movie_id',
-    pickItemProperty: 'movieId',
     verdictPickColumn: 'week_movie_id',
   },
   album: {
     pickEntityName: 'WeekAlbum',
+    pickItemRelation: 'pick.album',
     pickItemColumn: 'album_id',
-    pickItemProperty: 'albumId',
     verdictPickColumn: 'week_album_id',
   },
 } as const;
 
-export interface SelectedItemsSource<T> {
+export interface SelectedItemsSource<R, D> {
   kind: keyof typeof PICKS;
-  itemEntity: new () => T;
+  itemEntity: EntityTarget<ObjectLiteral>;
+  /** Adds the columns `toRef` reads of the item, joined as `alias`. */
+  selectItem: (query: SelectQueryBuilder<ObjectLiteral>, alias: string) => void;
+  toRef: (row: R) => D;
 }
 
-interface PickRatingRow {
-  pick_id: number | string;
+/** One pick of an item, with its week and the aggregates of its ratings. */
+interface PickRow {
+  item_id: number;
+  week_id: number;
+  year: number;
+  week_number: number;
+  position: number;
+  added_at: unknown;
   count: number | string;
-  sum: number | string;
-  squares: number | string;
+  sum: number | string | null;
+  squares: number | string | null;
+}
+
+export type SelectedItem<D> = D & { selections: SelectionDto[]; rating: RatingSummaryDto };
+
+export interface SelectedItemsPage<D> {
+  total: number;
+  page: number;
+  page_size: number;
+  results: SelectedItem<D>[];
 }
 
 /**
  * Distinct picked movies or albums, by lowercased title then id (a stable order, so pages never
  * overlap), each with every week it was picked in and the ratings of each pick, added up per item
- * (opinions.md §1.4). Four queries whatever the page size: the ratings are SQL aggregates (count,
- * sum, sum of squares), so no verdict row is read. The
- * lowercased title is stored (`sort_title`, compared by code point on both databases) because
- * SQLite's lower() only folds ASCII.
+ * (opinions.md §1.4), mapped straight from raw rows to the reply. Two queries whatever the page
+ * size, compiled once (`CompiledQuery`): the count, and the page's picks with their items, weeks
+ * and rating aggregates (count, sum, sum of squares: no verdict row is read). The lowercased title
+ * is stored (`sort_title`, compared by code point on both databases) because SQLite's lower() only
+ * folds ASCII.
  */
-export async function selectedItemsPage<T extends { id: number }>(
-  dataSource: DataSource,
-  source: SelectedItemsSource<T>,
-  page: number,
-  pageSize: number,
-): Promise<SelectionsPage<T>> {
-  const { itemEntity, kind } = source;
-  const { pickEntityName, pickItemColumn, pickItemProperty, verdictPickColumn } = PICKS[kind];
-  const pickTable = dataSource.getMetadata(pickEntityName).tableName;
-  const counted = await dataSource
-    .createQueryBuilder()
-    .select(`COUNT(DISTINCT pick.${pickItemColumn})`, 'total')
-    .from(pickEntityName, 'pick')
-    .getRawOne<{ total: number | string }>();
-  const items = await dataSource
-    .createQueryBuilder(itemEntity, 'item')
-    // EXISTS lets the database walk the sort_title index and stop after one page; IN (subquery)
-    // made SQLite sort every selected item first (5 ms at 20,000 picks, per bench:reads).
-    .where(`EXISTS (SELECT 1 FROM ${pickTable} pick WHERE pick.${pickItemColumn} = item.id)`)
-    .orderBy('item.sort_title', 'ASC')
-    .addOrderBy('item.id', 'ASC')
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .getMany();
-  if (items.length === 0) return { total: Number(counted?.total ?? 0), results: [] };
-  const itemIds = items.map((item) => item.id);
-  const picks = (await dataSource.getRepository(pickEntityName).find({
-    where: { [pickItemProperty]: In(itemIds) },
-    relations: { week: true },
-    order: { week: { year: 'ASC', weekNumber: 'ASC' }, position: 'ASC' },
-  })) as (Omit<Selection, 'rating'> & { id: number } & Record<typeof pickItemProperty, number>)[];
-  const ratings = await dataSource
-    .createQueryBuilder()
-    .select(`verdict.${verdictPickColumn}`, 'pick_id')
-    .addSelect('COUNT(verdict.rating)', 'count')
-    .addSelect('SUM(verdict.rating)', 'sum')
-    .addSelect('SUM(verdict.rating * verdict.rating)', 'squares')
-    .from('Verdict', 'verdict')
-    .innerJoin(pickTable, 'pick', `pick.id = verdict.${verdictPickColumn}`)
-    .where(`pick.${pickItemColumn} IN (:...itemIds)`, { itemIds })
-    .andWhere('verdict.rating IS NOT NULL')
-    .groupBy(`verdict.${verdictPickColumn}`)
-    .getRawMany<PickRatingRow>();
-  const ratingOfPick = new Map<number, RatingTotals>(
-    ratings.map((row) => [
-      Number(row.pick_id),
-      { count: Number(row.count), sum: Number(row.sum), sumOfSquares: Number(row.squares) },
-    ]),
-  );
-  const byItem = new Map<number, Selection[]>();
-  for (const pick of picks) {
-    const itemPicks = byItem.get(pick[pickItemProperty]) ?? [];
-    itemPicks.push({ ...pick, rating: ratingOfPick.get(pick.id) ?? NO_RATINGS });
-    byItem.set(pick[pickItemProperty], itemPicks);
+export class SelectedItems<R, D> {
+  private readonly iso: (raw: unknown) => string;
+  private readonly count: CompiledQuery<Record<string, never>, { total: number | string }>;
+  private readonly picks: CompiledQuery<{ limit: number; offset: number }, PickRow & R>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly source: SelectedItemsSource<R, D>,
+  ) {
+    const { kind, itemEntity, selectItem } = source;
+    const { pickEntityName, pickItemRelation, pickItemColumn, verdictPickColumn } = PICKS[kind];
+    const pickTable = dataSource.getMetadata(pickEntityName).tableName;
+    const itemTable = dataSource.getMetadata(itemEntity).tableName;
+    this.iso = isoTimestampReader(dataSource, pickEntityName, 'addedAt');
+    this.count = new CompiledQuery(dataSource, [], () =>
+      dataSource
+        .createQueryBuilder()
+        .select(`COUNT(DISTINCT pick.${pickItemColumn})`, 'total')
+        .from(pickEntityName, 'pick'),
+    );
+    this.picks = new CompiledQuery(dataSource, ['limit', 'offset'], () => {
+      const query = dataSource
+        .createQueryBuilder()
+        .select('item.id', 'item_id')
+        .addSelect('pick.weekId', 'week_id')
+        .addSelect('week.year', 'year')
+        .addSelect('week.weekNumber', 'week_number')
+        .addSelect('pick.position', 'position')
+        .addSelect('pick.addedAt', 'added_at')
+        .addSelect('COUNT(verdict.rating)', 'count')
+        .addSelect('SUM(verdict.rating)', 'sum')
+        .addSelect('SUM(verdict.rating * verdict.rating)', 'squares')
+        .from(pickEntityName, 'pick')
+        .innerJoin('pick.week', 'week')
+        .innerJoin(pickItemRelation, 'item')
+        .leftJoin('Verdict', 'verdict', `verdict.${verdictPickColumn} = pick.id`)
+        // The page of items as a subquery, so LIMIT and OFFSET are parameters. EXISTS lets the
+        // database walk the sort_title index and stop after one page; IN (subquery) made SQLite
+        // sort every selected item first (5 ms at 20,000 picks, per bench:reads).
+        .where(
+          `pick.${pickItemColumn} IN (SELECT paged.id FROM ${itemTable} paged ` +
+            `WHERE EXISTS (SELECT 1 FROM ${pickTable} p WHERE p.${pickItemColumn} = paged.id) ` +
+            'ORDER BY paged.sort_title, paged.id LIMIT :limit OFFSET :offset)',
+        )
+        // Grouped by primary keys: PostgreSQL then allows every other column of those rows.
+        .groupBy('pick.id')
+        .addGroupBy('week.id')
+        .addGroupBy('item.id')
+        .orderBy('item.sortTitle', 'ASC')
+        .addOrderBy('item.id', 'ASC')
+        .addOrderBy('week.year', 'ASC')
+        .addOrderBy('week.weekNumber', 'ASC')
+        .addOrderBy('pick.position', 'ASC');
+      selectItem(query, 'item');
+      return query;
+    });
   }
-  return {
-    total: Number(counted?.total ?? 0),
-    results: items.map((item) => {
-      const selections = byItem.get(item.id) ?? [];
-      const rating = selections.reduce((all, pick) => addRatings(all, pick.rating), NO_RATINGS);
-      return { item, selections, rating };
-    }),
-  };
+
+  async page(page: number, pageSize: number): Promise<SelectedItemsPage<D>> {
+    const [counted, rows] = await Promise.all([
+      this.count.run({}),
+      this.picks.run({ limit: pageSize, offset: (page - 1) * pageSize }),
+    ]);
+    const results: SelectedItem<D>[] = [];
+    // Rows come item by item, each item's picks in week order.
+    for (let start = 0; start < rows.length;) {
+      const first = rows[start];
+      const selections: SelectionDto[] = [];
+      let pooled = NO_RATINGS;
+      let end = start;
+      for (; end < rows.length && rows[end].item_id === first.item_id; end++) {
+        const row = rows[end];
+        const totals: RatingTotals = {
+          count: Number(row.count),
+          sum: Number(row.sum),
+          sumOfSquares: Number(row.squares),
+        };
+        selections.push({
+          week_id: row.week_id,
+          year: row.year,
+          week_number: row.week_number,
+          position: row.position,
+          added_at: this.iso(row.added_at),
+          rating: toRatingSummary(totals),
+        });
+        pooled = addRatings(pooled, totals);
+      }
+      results.push({ ...this.source.toRef(first), selections, rating: toRatingSummary(pooled) });
+      start = end;
+    }
+    return { total: Number(counted[0].total), page, page_size: pageSize, results };
+  }
 }

@@ -8,7 +8,6 @@ import { ApiErrorResponses } from '../http/api-error-responses.js';
 import { CachedResponse } from '../cache/response-cache.js';
 import { ApiAuth } from '../http/swagger.js';
 import { PageQuery } from '../common/dto/page-query.dto.js';
-import { toSelectionsPage } from '../common/dto/selections-page.dto.js';
 import { SearchMoviesQuery, TmdbIdParams } from './dto/movie-requests.dto.js';
 import {
   MovieCreditsDto,
@@ -16,7 +15,6 @@ import {
   MovieSearchPageDto,
   toMovieCredits,
   toMovieDetails,
-  toMovieRef,
   MovieSelectionsPageDto,
   toMovieSearchPage,
 } from './dto/movie-responses.dto.js';
@@ -48,8 +46,7 @@ export class MoviesController {
   @ApiOkResponse({ type: MovieSelectionsPageDto })
   @ApiErrorResponses(401, 422)
   async selections(@QueryParams() { page, page_size }: PageQuery): Promise<MovieSelectionsPageDto> {
-    const selections = await this.movies.selections(page, page_size);
-    return toSelectionsPage(selections, page, page_size, toMovieRef);
+    return this.movies.selections(page, page_size);
   }
 
   @Get(':tmdb_id')

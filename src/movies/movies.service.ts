@@ -4,8 +4,8 @@ import { DataSource, In, Repository, type EntityManager } from 'typeorm';
 import { errorDetail } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { INSERT_CHUNK, insertChunked } from '../database/insert-chunked.js';
-import type { SelectionsPage } from '../common/dto/selections-page.dto.js';
-import { selectedItemsPage, type SelectedItemsSource } from '../database/selected-items.js';
+import { isoTimestampReader } from '../database/compiled-query.js';
+import { SelectedItems, type SelectedItemsPage } from '../database/selected-items.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { CatalogCache, type Cached } from '../cache/catalog-cache.js';
 import type {
@@ -20,6 +20,8 @@ import { MovieGenre } from './entities/movie-genre.entity.js';
 import { Movie, type Genre } from './entities/movie.entity.js';
 import { Person } from './entities/person.entity.js';
 import { TmdbClient } from '../catalog/tmdb/tmdb.client.js';
+import { movieRefOfRow, selectMovieRef, type MovieRefRow } from './dto/movie-ref-row.js';
+import type { MovieRefDto } from './dto/movie-responses.dto.js';
 
 export interface MovieCredits {
   cast: MovieCast[];
@@ -28,32 +30,39 @@ export interface MovieCredits {
 
 const movieKey = (tmdbId: number) => `tmdb-movie:${tmdbId}`;
 
-/** Picks name their movie by id; the selections listing walks them from the movie side. */
-const MOVIE_PICKS: SelectedItemsSource<Movie> = { kind: 'movie', itemEntity: Movie };
-
 /** Movies as stored: read through to TMDB when missing or older than CATALOG_TTL (upstream.md §5). */
 @Injectable()
 export class MoviesService {
   private readonly logger = new Logger(MoviesService.name);
+  /** Picks name their movie by id; the selections listing walks them from the movie side. */
+  private readonly selected: SelectedItems<MovieRefRow, MovieRefDto>;
 
   constructor(
     private readonly tmdb: TmdbClient,
     private readonly cache: CatalogCache,
     private readonly transactions: TransactionRunner,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly clock: Clock,
     @InjectRepository(Movie) private readonly movies: Repository<Movie>,
     @InjectRepository(MovieCast) private readonly cast: Repository<MovieCast>,
     @InjectRepository(MovieCrew) private readonly crew: Repository<MovieCrew>,
-  ) {}
+  ) {
+    const cachedAt = isoTimestampReader(dataSource, Movie, 'cachedAt');
+    this.selected = new SelectedItems(dataSource, {
+      kind: 'movie',
+      itemEntity: Movie,
+      selectItem: selectMovieRef,
+      toRef: (row) => movieRefOfRow(row, cachedAt),
+    });
+  }
 
   search(query: string, page: number, year: number | null): Promise<MovieSearchPage> {
     return this.tmdb.searchMovies(query, page, year);
   }
 
   /** Every movie picked in some week, with its weeks (contract §10). */
-  selections(page: number, pageSize: number): Promise<SelectionsPage<Movie>> {
-    return selectedItemsPage(this.dataSource, MOVIE_PICKS, page, pageSize);
+  selections(page: number, pageSize: number): Promise<SelectedItemsPage<MovieRefDto>> {
+    return this.selected.page(page, pageSize);
   }
 
   details(tmdbId: number): Promise<Cached<Movie>> {

@@ -29,7 +29,6 @@ import {
   toAlbumSlot,
   toMovieSlot,
   toWeek,
-  toWeekDetail,
   WeekDetailDto,
   WeekDto,
   WeekPageDto,
@@ -57,7 +56,7 @@ export class WeeksController {
   @ApiErrorResponses(401, 422)
   async list(@QueryParams() query: ListWeeksQuery): Promise<WeekPageDto> {
     const { total, weeks } = await this.weeks.list(query);
-    return { total, page: query.page, page_size: query.page_size, results: weeks.map(toWeek) };
+    return { total, page: query.page, page_size: query.page_size, results: weeks };
   }
 
   @Post()
@@ -73,7 +72,7 @@ export class WeeksController {
   @ApiOkResponse({ type: WeekDetailDto })
   @ApiErrorResponses(401)
   async current(): Promise<WeekDetailDto> {
-    return toWeekDetail(await this.weeks.current(), this.urls);
+    return this.weeks.current();
   }
 
   @Get(':week_id')
@@ -82,7 +81,7 @@ export class WeeksController {
   @ApiOkResponse({ type: WeekDetailDto })
   @ApiErrorResponses(401, 404, 422)
   async detail(@PathParams() { week_id }: WeekIdParams): Promise<WeekDetailDto> {
-    return toWeekDetail(await this.weeks.detail(week_id), this.urls);
+    return this.weeks.detail(week_id);
   }
 
   @Patch(':week_id')

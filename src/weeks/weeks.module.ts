@@ -11,6 +11,7 @@ import { CreditsBackfill } from './credits-backfill.js';
 import { OwnershipGuard } from './ownership.guard.js';
 import { PickVerdictsController } from './pick-verdicts.controller.js';
 import { WeekItemsService } from './week-items.service.js';
+import { WeekReads } from './week-reads.js';
 import { WeeksController } from './weeks.controller.js';
 import { WeeksService } from './weeks.service.js';
 
@@ -23,6 +24,6 @@ import { WeeksService } from './weeks.service.js';
     TypeOrmModule.forFeature([Week, WeekMovie, WeekAlbum]),
   ],
   controllers: [WeeksController, PickVerdictsController],
-  providers: [WeeksService, WeekItemsService, OwnershipGuard, CreditsBackfill],
+  providers: [WeeksService, WeekReads, WeekItemsService, OwnershipGuard, CreditsBackfill],
 })
 export class WeeksModule {}

@@ -7,47 +7,29 @@ import { isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
-import { VerdictsService, type WeekVerdicts } from '../verdicts/verdicts.service.js';
+import { VerdictsService } from '../verdicts/verdicts.service.js';
 import type { CreateWeekDto, ListWeeksQuery, UpdateWeekDto } from './dto/week-requests.dto.js';
-import { WeekAlbum } from './entities/week-album.entity.js';
-import { WeekMovie } from './entities/week-movie.entity.js';
+import type { WeekDetailDto, WeekDto } from './dto/week-responses.dto.js';
 import { Week } from './entities/week.entity.js';
 import { formatIsoWeek, isoWeekOf } from './iso-week.js';
 import { retryRefusedDelete, verdictCount } from './pick-slots.js';
 import { WEEK_NOT_FOUND } from './week-access.js';
-
-export interface WeekWithItems {
-  week: Week;
-  movies: WeekMovie[];
-  albums: WeekAlbum[];
-  verdicts: WeekVerdicts;
-}
+import { WeekReads } from './week-reads.js';
 
 /** Weeks themselves. Who may change one is decided by the OwnershipGuard before these run. */
 @Injectable()
 export class WeeksService {
   constructor(
     @InjectRepository(Week) private readonly weeks: Repository<Week>,
-    @InjectRepository(WeekMovie) private readonly weekMovies: Repository<WeekMovie>,
-    @InjectRepository(WeekAlbum) private readonly weekAlbums: Repository<WeekAlbum>,
+    private readonly reads: WeekReads,
     private readonly verdicts: VerdictsService,
     private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
   ) {}
 
   /** Every user's weeks, newest first: two queries whatever the page size. */
-  async list({ page, page_size, year }: ListWeeksQuery): Promise<{ total: number; weeks: Week[] }> {
-    const where = year === undefined ? {} : { year };
-    const query = this.weeks
-      .createQueryBuilder('week')
-      .leftJoinAndSelect('week.owner', 'owner')
-      .orderBy('week.year', 'DESC')
-      .addOrderBy('week.week_number', 'DESC')
-      .limit(page_size)
-      .offset((page - 1) * page_size);
-    if (year !== undefined) query.where('week.year = :year', { year });
-    const [weeks, total] = await Promise.all([query.getMany(), this.weeks.countBy(where)]);
-    return { total, weeks };
+  list({ page, page_size, year }: ListWeeksQuery): Promise<{ total: number; weeks: WeekDto[] }> {
+    return this.reads.list(page, page_size, year);
   }
 
   /** user id → the number of weeks they own, for users owning any: one query. */
@@ -55,29 +37,11 @@ export class WeeksService {
     return countsBy(this.weeks.createQueryBuilder('week'), 'week.user_id');
   }
 
-  /** The week with its items in position order and their verdicts: four queries. */
-  async detail(id: number): Promise<WeekWithItems> {
-    // getOne, not findOne: findOne with a relation adds a query for its DISTINCT ids.
-    const week = await this.weeks
-      .createQueryBuilder('week')
-      .leftJoinAndSelect('week.owner', 'owner')
-      .where('week.id = :id', { id })
-      .getOne();
+  /** The week with its items in position order and their verdicts: three queries. */
+  async detail(id: number): Promise<WeekDetailDto> {
+    const week = await this.reads.detail(id);
     if (!week) throw new ApiError(404, WEEK_NOT_FOUND);
-    const [movies, albums, verdicts] = await Promise.all([
-      this.weekMovies.find({
-        where: { weekId: id },
-        relations: { movie: true },
-        order: { position: 'ASC' },
-      }),
-      this.weekAlbums.find({
-        where: { weekId: id },
-        relations: { album: true },
-        order: { position: 'ASC' },
-      }),
-      this.verdicts.ofWeek(id),
-    ]);
-    return { week, movies, albums, verdicts };
+    return week;
   }
 
   /** Owned by the caller. The unique (year, week_number) index settles races: the losers get 409. */
@@ -112,7 +76,7 @@ export class WeeksService {
   }
 
   /** The ISO week containing now (UTC), created unclaimed on first sight; racers all get the same one. */
-  async current(): Promise<WeekWithItems> {
+  async current(): Promise<WeekDetailDto> {
     const { year, week } = isoWeekOf(this.clock.now());
     let current = await this.weeks.findOneBy({ year, weekNumber: week });
     if (!current) {

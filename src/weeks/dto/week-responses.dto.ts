@@ -8,7 +8,6 @@ import { VerdictDto, type PickVerdictsDto } from '../../verdicts/dto/verdict-res
 import type { WeekAlbum } from '../entities/week-album.entity.js';
 import type { WeekMovie } from '../entities/week-movie.entity.js';
 import type { Week } from '../entities/week.entity.js';
-import type { WeekWithItems } from '../weeks.service.js';
 
 export class WeekDto {
   @ApiProperty({ type: 'integer' }) id: number;
@@ -99,16 +98,5 @@ export function toAlbumSlot(
     album: toAlbumRef(item.album!, urls),
     verdicts,
     rating,
-  };
-}
-
-export function toWeekDetail(
-  { week, movies, albums, verdicts }: WeekWithItems,
-  urls: CatalogUrls,
-): WeekDetailDto {
-  return {
-    ...toWeek(week),
-    movies: movies.map((item) => toMovieSlot(item, verdicts.movie(item.id))),
-    albums: albums.map((item) => toAlbumSlot(item, verdicts.album(item.id), urls)),
   };
 }
