@@ -3,6 +3,7 @@ import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AlbumArtist } from '../albums/entities/album-artist.entity.js';
 import { Album } from '../albums/entities/album.entity.js';
 import { Artist } from '../albums/entities/artist.entity.js';
+import { isoTimestampReader } from '../database/compiled-query.js';
 import type { RawRow, ReadSnapshot } from '../database/read-snapshot.js';
 import { MovieCast } from '../movies/entities/movie-cast.entity.js';
 import { MovieCrew } from '../movies/entities/movie-crew.entity.js';
@@ -115,7 +116,8 @@ export class ExportReader {
     private readonly dataSource: DataSource,
     private readonly snapshot: ReadSnapshot,
   ) {
-    this.timestamp = timestampReader(dataSource);
+    // Every timestamp column reads alike: a TimestampColumn (database/columns.ts).
+    this.timestamp = isoTimestampReader(dataSource, Verdict, 'createdAt');
   }
 
   /** Every user, by id. */
@@ -501,25 +503,6 @@ function entityColumns<T extends ObjectLiteral>(
       });
       return object as T;
     },
-  };
-}
-
-/** SQLite's text of a TypeORM-written Date, 'YYYY-MM-DD HH:MM:SS.SSS' in UTC. */
-const SQLITE_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
-
-/**
- * A timestamp column's raw value as ISO text, as `Date#toISOString` gives it. Text in the one form
- * TypeORM writes is rewritten in place, without a Date; any other value takes the driver's own
- * conversion (PostgreSQL's driver already gives a Date).
- */
-function timestampReader(dataSource: DataSource): (value: unknown) => IsoText {
-  const { driver } = dataSource;
-  const meta = dataSource.getMetadata(Verdict).findColumnWithPropertyName('createdAt')!;
-  return (value) => {
-    if (typeof value === 'string' && SQLITE_TIMESTAMP.test(value)) {
-      return `${value.slice(0, 10)}T${value.slice(11)}Z`;
-    }
-    return (driver.prepareHydratedValue(value, meta) as Date).toISOString();
   };
 }
 
