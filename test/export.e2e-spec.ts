@@ -1,16 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ReadSnapshots } from '../src/database/read-snapshot.js';
+import { TransactionRunner } from '../src/database/transaction-runner.js';
 import { expectNoSecrets, outcome } from './support/auth-helpers.js';
 import {
   ExportClient,
+  HeldSnapshots,
   populateHistory,
   TRICKY,
   withoutExportedAt,
   type History,
 } from './support/export-helpers.js';
 import { FakeClock } from './support/fake-clock.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
-import { countQueries, keysOf, member, seedHistory } from './support/week-helpers.js';
+import { createTestApp, E2E_ON_POSTGRES, type TestApp } from './support/test-app.js';
+import { createThrowawayDatabase } from './support/throwaway-postgres.js';
+import { VerdictsClient } from './support/verdict-helpers.js';
+import {
+  countQueries,
+  keysOf,
+  member,
+  seedHistory,
+  seedMovie,
+  WeeksClient,
+} from './support/week-helpers.js';
 
 const BOM = '\uFEFF';
 const PICKS_HEADER =
@@ -348,13 +364,109 @@ describe('Exports: GET /api/export.json, /api/export/picks.csv, /api/export/lett
         (w: { year: number; week_number: number }) => w.year * 100 + w.week_number,
       );
       expect(keys).toEqual([...keys].sort((a: number, b: number) => a - b));
-      // 3 batches of weeks (5 queries each), 3 of movies (3 each), 3 of albums (2 each), the
-      // users and the authentication: far fewer than one per week.
+      // 2 batches of weeks (5 queries each), 2 of movies (3 each), 2 of albums (2 each), the
+      // users, the authentication and opening the snapshot: far fewer than one per week.
       expect(queries.length).toBeLessThanOrEqual(35);
       const csv = rowsOf((await client.picks(owner)).bytes);
       expect(csv).toHaveLength(1 + 600 * 4);
     } finally {
       await big.close();
+    }
+  });
+});
+
+/**
+ * An export is one snapshot: writes committed while it runs appear nowhere in it, so its parts
+ * always agree (portability.md §1: an import of it must find every picked item among `movies`).
+ * Each case names its database, so the PostgreSQL lane would only repeat them.
+ */
+(E2E_ON_POSTGRES ? describe.skip : describe).each([
+  ['SQLite in memory', () => ({ env: { DATABASE_URL: ':memory:' }, close: () => undefined })],
+  [
+    'a SQLite file',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'export-snapshot-'));
+      return {
+        env: { DATABASE_URL: join(dir, 'snapshot.db') },
+        close: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const database = await createThrowawayDatabase();
+      return { env: { DATABASE_URL: database.url }, close: () => database.drop() };
+    },
+  ],
+] as const)('An export on %s reads one snapshot', (_, database) => {
+  it('writes through the API while it is half-way appear nowhere in it: its picks and movies agree', async () => {
+    const clock = new FakeClock('2026-12-02T09:00:00.000Z');
+    const { env, close } = await database();
+    const t = await createTestApp({
+      clock,
+      env,
+      listen: true,
+      customize: (builder) =>
+        builder.overrideProvider(ReadSnapshots).useFactory({
+          factory: (dataSource: DataSource, transactions: TransactionRunner) =>
+            new HeldSnapshots(dataSource, transactions),
+          inject: [DataSource, TransactionRunner],
+        }),
+    });
+    let snapshots: HeldSnapshots | undefined;
+    try {
+      const owner = await member(t.server, 'owner');
+      // More weeks than a batch, so the export is held between two of them.
+      const { weekIds } = await seedHistory(t.dataSource, {
+        weeks: 600,
+        firstYear: 1990,
+        userId: owner.id,
+      });
+      const fresh = await seedMovie(t.dataSource, { cachedAt: clock.now() });
+      const client = new ExportClient(t.server);
+      snapshots = t.app.get<ReadSnapshots, HeldSnapshots>(ReadSnapshots);
+      const before = withoutExportedAt((await client.json(owner)).bytes.toString('utf8'));
+
+      const held = snapshots.holdNext();
+      const during = client.json(owner);
+      await held;
+      const weeks = new WeeksClient(t.server);
+      const [first, last] = [weekIds[0], weekIds[weekIds.length - 1]];
+      // The first week is already written out: a new movie picked in it would reach only the
+      // export's `movies`, read later. The last week is not: a verdict on it would be read.
+      expect((await weeks.removeMovie(owner, first, 1)).status).toBe(204);
+      expect(
+        (await weeks.addMovie(owner, first, { tmdb_id: fresh.tmdbId, position: 1 })).status,
+      ).toBe(201);
+      expect(
+        (await new VerdictsClient(t.server).put(owner, last, 'movie', 1, { rating: 8 })).status,
+      ).toBe(201);
+      snapshots.resume();
+      const text = (await during).bytes.toString('utf8');
+
+      expect(withoutExportedAt(text)).toEqual(before);
+      const document = JSON.parse(text) as {
+        weeks: { movies: { tmdb_id: number }[] }[];
+        movies: { tmdb_id: number }[];
+      };
+      const picked = new Set(document.weeks.flatMap((week) => week.movies.map((m) => m.tmdb_id)));
+      expect(document.movies.map((movie) => movie.tmdb_id)).toEqual(
+        [...picked].sort((a, b) => a - b),
+      );
+      // The writes did happen: the next export has them.
+      const after = JSON.parse(
+        (await client.json(owner)).bytes.toString('utf8'),
+      ) as typeof document;
+      expect(after.movies.map((movie) => movie.tmdb_id)).toContain(fresh.tmdbId);
+      expect(after.weeks.at(-1)!.movies[0]).toMatchObject({
+        verdicts: [{ user: 'owner', rating: 8 }],
+      });
+    } finally {
+      // A failed step must not leave the export held, or the app would never close.
+      snapshots?.resume();
+      await t.close();
+      await close();
     }
   });
 });

@@ -10,6 +10,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../src/database/data-source-options.js';
+import { ENTITIES } from '../src/entities.js';
 import { UNUSABLE_PASSWORD_HASH } from '../src/export/import.service.js';
 import {
   ExportClient,
@@ -403,6 +406,36 @@ describe('npm run export and npm run import', () => {
       expect(result.err[0].startsWith('error: ')).toBe(true);
       expect(result.err[0]).toContain(problem);
       expect(counts(result.out)).toEqual([]);
+    });
+
+    it('is read and checked before the database is opened: pending migrations wait for a file that is whole', async () => {
+      // A database one migration behind, as after an upgrade of the code.
+      const path = join(dir, 'behind.db');
+      const behind = new DataSource(buildDataSourceOptions({ kind: 'sqlite', path }, ENTITIES));
+      await behind.initialize();
+      await behind.runMigrations();
+      await behind.undoLastMigration();
+      const applied = async () =>
+        behind.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
+      const before = await applied();
+      try {
+        const file = join(dir, 'malformed.json');
+        writeFileSync(
+          file,
+          mutate((d) => void (d.version = 2)),
+        );
+        expect((await importInto({ DATABASE_URL: path }, file)).code).toBe(1);
+        expect(await applied()).toEqual(before);
+        // Nor is a database created where there was none.
+        const none = join(dir, 'none.db');
+        expect((await importInto({ DATABASE_URL: none }, file)).code).toBe(1);
+        expect(existsSync(none)).toBe(false);
+        // A whole file: the migrations first, then the merge.
+        expect((await importInto({ DATABASE_URL: path }, adminFile)).code).toBe(0);
+        expect(await applied()).toHaveLength(before.length + 1);
+      } finally {
+        await behind.destroy();
+      }
     });
 
     it('a missing file, or no file argument, is refused in one line', async () => {

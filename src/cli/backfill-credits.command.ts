@@ -8,8 +8,9 @@ const USAGE = 'usage: npm run backfill:credits';
  * `npm run backfill:credits` (opinions.md §2.4): the credits of movies picked before adds stored them,
  * fetched at TMDB's pace, one line per movie. Exits 1 when one could not be fetched.
  */
-export const backfillCreditsCommand: Command = async (app, args, io) => {
+export const backfillCreditsCommand: Command = async (open, args, io) => {
   if (args.length > 0) throw new CommandError(USAGE);
+  const app = await open();
   let outcome;
   try {
     outcome = await app.get(CreditsBackfill).run(io.out);

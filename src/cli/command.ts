@@ -8,8 +8,13 @@ export interface CommandIo {
   readLine(): Promise<string | null>;
 }
 
+/**
+ * An admin command. `open` starts the app on the server's configuration (applying pending
+ * migrations, as the server does); a command calls it once it has checked what needs no database,
+ * its arguments and any input file, so a refusal leaves the database untouched.
+ */
 export type Command = (
-  app: INestApplicationContext,
+  open: () => Promise<INestApplicationContext>,
   args: string[],
   io: CommandIo,
 ) => Promise<void>;

@@ -13,8 +13,9 @@ const USAGE = 'usage: npm run export -- <file>';
  * It holds password hashes, so it is created with mode 600, under a temporary name renamed into
  * place once complete: no half-written file is ever left at `<file>`.
  */
-export const exportCommand: Command = async (app, args, io) => {
+export const exportCommand: Command = async (open, args, io) => {
   const { file } = oneFileArgument(args, {}, USAGE);
+  const app = await open();
   const target = resolve(file);
   const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   const tally: ExportTally = { users: 0, weeks: 0, picks: 0, verdicts: 0, movies: 0, albums: 0 };

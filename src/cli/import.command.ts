@@ -7,10 +7,12 @@ import { CommandError, type Command } from './command.js';
 const USAGE = 'usage: npm run import -- <file> [--dry-run]';
 
 /**
- * `npm run import -- <file> [--dry-run]` (portability.md §2.2): the whole file is checked before
- * anything is written, then merged in one transaction; `--dry-run` rolls it back and prints the same.
+ * `npm run import -- <file> [--dry-run]` (portability.md §2.2): the whole file is read and checked
+ * before the database is opened, so a malformed file leaves it untouched, not even migrated; then
+ * pending migrations are applied (an empty database works) and the file merged in one transaction.
+ * `--dry-run` rolls the merge back and prints the same.
  */
-export const importCommand: Command = async (app, args, io) => {
+export const importCommand: Command = async (open, args, io) => {
   const { file, flags } = oneFileArgument(args, { 'dry-run': true }, USAGE);
   const dryRun = flags['dry-run'];
   io.out(`reading ${file}`);
@@ -20,6 +22,7 @@ export const importCommand: Command = async (app, args, io) => {
       `${document.users.length} users, ${document.weeks.length} weeks, ` +
       `${document.movies.length} movies, ${document.albums.length} albums`,
   );
+  const app = await open();
   const report = await app.get(ImportService).import(document, { dryRun });
   for (const conflict of report.conflicts) io.out(conflict);
   for (const kind of IMPORT_KINDS) {

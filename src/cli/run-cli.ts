@@ -1,3 +1,4 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { configModule } from '../config/config.module.js';
 import { InvalidConfigError } from '../config/configuration.js';
@@ -23,8 +24,8 @@ export interface CliIo extends CommandIo {
 }
 
 /**
- * Runs one admin command on the server's configuration and providers (applying pending migrations,
- * as the server does). Returns the exit code: 0, or 1 after one line saying why.
+ * Runs one admin command on the server's configuration and providers, started when the command
+ * asks for them (`Command`). Returns the exit code: 0, or 1 after one line saying why.
  */
 export async function runCli([name, ...args]: string[], io: CliIo): Promise<number> {
   const command = COMMANDS[name];
@@ -36,14 +37,19 @@ export async function runCli([name, ...args]: string[], io: CliIo): Promise<numb
   }
   try {
     const config = await configModule();
-    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), {
-      logger: false,
-      abortOnError: false,
-    });
+    let app: Promise<INestApplicationContext> | undefined;
+    const open = () =>
+      (app ??= NestFactory.createApplicationContext(CliModule.forRoot(config), {
+        logger: false,
+        abortOnError: false,
+      }));
     try {
-      await command(app, args, io);
+      await command(open, args, io);
     } finally {
-      await app.close();
+      await app?.then(
+        (context) => context.close(),
+        () => undefined,
+      );
     }
     return 0;
   } catch (error) {

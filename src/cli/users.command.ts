@@ -10,7 +10,8 @@ const USAGE =
   'set-password <username> (the password on standard input) | set-email <username> <email>';
 
 /** `npm run users -- …` (portability.md §2.5). */
-export const usersCommand: Command = async (app, [action, ...args], io) => {
+export const usersCommand: Command = async (open, [action, ...args], io) => {
+  const app = await open();
   const admin = app.get(UserAdminService);
   const expect = (count: number) => {
     if (args.length !== count) throw new CommandError(USAGE);

@@ -5,6 +5,7 @@ export interface SqliteConnection {
   prepare(sql: string): { pluck(): { get(): unknown } };
   pragma(source: string, options: { simple: true }): unknown;
   backup(destination: string): Promise<unknown>;
+  serialize(): Buffer;
   close(): void;
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { ReadSnapshots } from '../database/read-snapshot.js';
 import { ExportController } from './export.controller.js';
 import { ExportService } from './export.service.js';
 import { ImportService } from './import.service.js';
@@ -8,7 +9,7 @@ import { ImportService } from './import.service.js';
 @Module({
   imports: [CatalogModule],
   controllers: [ExportController],
-  providers: [ExportService, ImportService],
+  providers: [ExportService, ImportService, ReadSnapshots],
   exports: [ExportService, ImportService],
 })
 export class ExportModule {}

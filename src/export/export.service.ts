@@ -8,9 +8,7 @@ import { Clock } from '../common/clock.js';
 import { toRatingSummary, totalsOf } from '../common/dto/rating-summary.dto.js';
 import { toMovieCredits, toMovieDetails } from '../movies/dto/movie-responses.dto.js';
 import type { User } from '../users/entities/user.entity.js';
-import { toVerdict } from '../verdicts/dto/verdict-responses.dto.js';
-import type { Verdict } from '../verdicts/entities/verdict.entity.js';
-import type { Week } from '../weeks/entities/week.entity.js';
+import { ReadSnapshots } from '../database/read-snapshot.js';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -22,7 +20,16 @@ import {
   type ExportVerdict,
   type ExportWeek,
 } from './export-document.js';
-import { ExportReader, type AlbumEntry, type MovieEntry, type WeekBatch } from './export-reader.js';
+import {
+  ExportReader,
+  type AlbumEntry,
+  type AlbumPickRow,
+  type MovieEntry,
+  type MoviePickRow,
+  type UserRow,
+  type WeekBatch,
+  type WeekRow,
+} from './export-reader.js';
 
 /** A file an export writes, streamed: rows are written while they are read. */
 export interface ExportFile {
@@ -69,14 +76,14 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /**
  * The exports (portability.md §1, §2.1). Everything is read in keyset-paged batches while it is
  * written, so memory stays flat whatever the size of the history; the same data always gives the
- * same bytes, apart from `exported_at`. On PostgreSQL an export reads one REPEATABLE READ snapshot;
- * SQLite has one connection shared with every request, so there each batch sees the data as it is
- * when the batch is read.
+ * same bytes, apart from `exported_at`. Each export reads one snapshot (`ReadSnapshots`) on a
+ * connection of its own: a write committed while it runs is either wholly in it or not at all.
  */
 @Injectable()
 export class ExportService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly snapshots: ReadSnapshots,
     private readonly urls: CatalogUrls,
     private readonly clock: Clock,
   ) {}
@@ -93,7 +100,7 @@ export class ExportService {
 
   /** One row per pick, with the group's ratings and the caller's own verdict (§1.2). */
   picksCsv(caller: User): ExportFile {
-    return this.csvFile('picks', (reader) => pickRows(reader, caller.id), {
+    return this.csvFile('picks', (reader) => pickRows(reader, caller.username), {
       bom: true,
       cast: { string: (value) => (FORMULA_START.test(value) ? `'${value}` : value) },
     });
@@ -122,17 +129,16 @@ export class ExportService {
     };
   }
 
-  /** Runs `read` on a connection of its own; on PostgreSQL inside one snapshot. */
+  /**
+   * Runs `read` on a snapshot of its own, opened when the first chunk is asked for and released
+   * when the last is written, or when the client goes away (the stream is destroyed).
+   */
   private async *reading<T>(read: (reader: ExportReader) => AsyncIterable<T>): AsyncGenerator<T> {
-    const runner = this.dataSource.createQueryRunner();
+    const snapshot = await this.snapshots.open();
     try {
-      if (this.dataSource.options.type === 'postgres') {
-        await runner.startTransaction('REPEATABLE READ');
-      }
-      yield* read(new ExportReader(runner.manager));
+      yield* read(new ExportReader(this.dataSource, snapshot));
     } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      await runner.release();
+      await snapshot.release();
     }
   }
 
@@ -217,11 +223,11 @@ async function* jsonItems<T>(
   }
 }
 
-function toExportUser(user: User, scope: ExportScope): ExportUser {
+function toExportUser(user: UserRow, scope: ExportScope): ExportUser {
   const exported: ExportUser = {
     id: user.id,
     username: user.username,
-    created_at: user.createdAt.toISOString(),
+    created_at: user.createdAt,
   };
   if (scope === 'admin') {
     exported.email = user.email;
@@ -231,59 +237,54 @@ function toExportUser(user: User, scope: ExportScope): ExportUser {
   return exported;
 }
 
-function toExportWeek(week: Week, batch: WeekBatch): ExportWeek {
+function toExportWeek(week: WeekRow, batch: WeekBatch): ExportWeek {
   return {
     year: week.year,
     week_number: week.weekNumber,
-    owner: week.owner?.username ?? null,
+    owner: week.owner,
     notes: week.notes,
-    created_at: week.createdAt.toISOString(),
-    updated_at: week.updatedAt.toISOString(),
+    created_at: week.createdAt,
+    updated_at: week.updatedAt,
     movies: (batch.movies.get(week.id) ?? []).map((pick) => ({
       position: pick.position,
-      added_at: pick.addedAt.toISOString(),
-      tmdb_id: pick.movie!.tmdbId,
-      verdicts: (batch.movieVerdicts.get(pick.id) ?? []).map(toExportVerdict),
+      added_at: pick.addedAt,
+      tmdb_id: pick.tmdbId,
+      verdicts: batch.movieVerdicts.get(pick.id) ?? [],
     })),
     albums: (batch.albums.get(week.id) ?? []).map((pick) => ({
       position: pick.position,
-      added_at: pick.addedAt.toISOString(),
-      musicbrainz_id: pick.album!.musicbrainzId,
-      verdicts: (batch.albumVerdicts.get(pick.id) ?? []).map(toExportVerdict),
+      added_at: pick.addedAt,
+      musicbrainz_id: pick.musicbrainzId,
+      verdicts: batch.albumVerdicts.get(pick.id) ?? [],
     })),
   };
 }
 
-/** The API's Verdict, its author named by username. */
-function toExportVerdict(verdict: Verdict): ExportVerdict {
-  const { user, ...judgement } = toVerdict(verdict, verdict.user!);
-  return { user: user.username, ...judgement };
-}
-
-async function* pickRows(reader: ExportReader, callerId: number): AsyncGenerator<unknown[]> {
+async function* pickRows(reader: ExportReader, caller: string): AsyncGenerator<unknown[]> {
   yield PICKS_CSV_HEADER;
   for await (const batch of reader.weeks()) {
     for (const week of batch.weeks) {
       const row = (
         kind: 'movie' | 'album',
-        pick: { position: number; addedAt: Date },
-        item: { title: string; artist: string | null; releaseDate: string | null },
+        pick: MoviePickRow | AlbumPickRow,
+        artist: string | null,
         ids: [number | null, string | null],
-        verdicts: Verdict[],
+        verdicts: ExportVerdict[],
       ) => {
         const ratings = verdicts.flatMap(({ rating }) => (rating === null ? [] : [rating]));
-        const mine = verdicts.find((verdict) => verdict.userId === callerId);
+        // Usernames are unique: the caller's own verdict.
+        const mine = verdicts.find((verdict) => verdict.user === caller);
         return [
           week.year,
           week.weekNumber,
           kind,
           pick.position,
-          week.owner?.username,
-          item.title,
-          item.artist,
-          item.releaseDate,
+          week.owner,
+          pick.title,
+          artist,
+          pick.releaseDate,
           ...ids,
-          pick.addedAt.toISOString(),
+          pick.addedAt,
           ratings.length,
           toRatingSummary(totalsOf(ratings)).average,
           mine?.rating,
@@ -291,21 +292,14 @@ async function* pickRows(reader: ExportReader, callerId: number): AsyncGenerator
         ];
       };
       for (const pick of batch.movies.get(week.id) ?? []) {
-        const { movie } = pick;
-        yield row(
-          'movie',
-          pick,
-          { title: movie!.title, artist: null, releaseDate: movie!.releaseDate },
-          [movie!.tmdbId, null],
-          batch.movieVerdicts.get(pick.id) ?? [],
-        );
+        yield row('movie', pick, null, [pick.tmdbId, null], batch.movieVerdicts.get(pick.id) ?? []);
       }
       for (const pick of batch.albums.get(week.id) ?? []) {
         yield row(
           'album',
           pick,
-          pick.album!,
-          [null, pick.album!.musicbrainzId],
+          pick.artist,
+          [null, pick.musicbrainzId],
           batch.albumVerdicts.get(pick.id) ?? [],
         );
       }
@@ -315,16 +309,15 @@ async function* pickRows(reader: ExportReader, callerId: number): AsyncGenerator
 
 async function* letterboxdRows(reader: ExportReader, userId: number): AsyncGenerator<unknown[]> {
   yield LETTERBOXD_HEADER;
-  for await (const verdicts of reader.movieVerdictsOf(userId)) {
-    for (const verdict of verdicts) {
-      const movie = verdict.weekMovie!.movie!;
+  for await (const rows of reader.diaryOf(userId)) {
+    for (const row of rows) {
       yield [
-        movie.tmdbId,
-        movie.title,
-        movie.releaseDate?.slice(0, 4),
-        verdict.consumedOn,
-        verdict.rating,
-        verdict.review,
+        row.tmdbId,
+        row.title,
+        row.releaseDate?.slice(0, 4),
+        row.consumedOn,
+        row.rating,
+        row.review,
       ];
     }
   }

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AlbumArtist } from '../../src/albums/entities/album-artist.entity.js';
 import type { Album } from '../../src/albums/entities/album.entity.js';
 import { Artist } from '../../src/albums/entities/artist.entity.js';
+import { ReadSnapshots, type ReadSnapshot } from '../../src/database/read-snapshot.js';
 import { MovieCast } from '../../src/movies/entities/movie-cast.entity.js';
 import { MovieCrew } from '../../src/movies/entities/movie-crew.entity.js';
 import { Movie } from '../../src/movies/entities/movie.entity.js';
@@ -213,4 +214,42 @@ async function seedCredits(dataSource: DataSource, movie: Movie, album: Album, a
 /** A JSON export without its `exported_at`, the one part that differs between two exports. */
 export function withoutExportedAt(text: string): unknown {
   return { ...(JSON.parse(text) as Record<string, unknown>), exported_at: undefined };
+}
+
+/**
+ * The app's ReadSnapshots, except that the export `holdNext()` arms stops just before it reads its
+ * second batch of weeks, until the test calls `resume()`: an export held half-way, on its real
+ * snapshot, while the test writes through the API.
+ */
+export class HeldSnapshots extends ReadSnapshots {
+  private armed: { held: () => void; released: Promise<void> } | undefined;
+  private release = () => {};
+
+  /** Settles once the next export is held. */
+  holdNext(): Promise<void> {
+    const released = new Promise<void>((resolve) => (this.release = resolve));
+    return new Promise<void>((held) => (this.armed = { held, released }));
+  }
+
+  resume(): void {
+    this.release();
+  }
+
+  override async open(): Promise<ReadSnapshot> {
+    const snapshot = await super.open();
+    const armed = this.armed;
+    this.armed = undefined;
+    if (!armed) return snapshot;
+    let weekReads = 0;
+    return {
+      query: async (sql, parameters) => {
+        if (/FROM "weeks"/.test(sql) && ++weekReads === 2) {
+          armed.held();
+          await armed.released;
+        }
+        return snapshot.query(sql, parameters);
+      },
+      release: () => snapshot.release(),
+    };
+  }
 }
