@@ -14,6 +14,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { BackupScheduler } from '../src/backup/backup.scheduler.js';
+import { BackupService } from '../src/backup/backup.service.js';
 import { authHeader, outcome, signUp, type TestUser } from './support/auth-helpers.js';
 import { runCommand } from './support/run-command.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -213,6 +214,32 @@ describe('Admin commands', () => {
         expect(weeks.n).toBeGreaterThanOrEqual(before);
       } finally {
         copy.close();
+      }
+    });
+
+    it('copies committed writes only: a transaction still open on the server is not in the copy', async () => {
+      const target = join(dir, 'uncommitted');
+      const marker = 'uncommitted@example.org';
+      const open = t.dataSource.createQueryRunner();
+      await open.connect();
+      await open.startTransaction();
+      try {
+        await open.query(
+          `UPDATE users SET email = '${marker}' WHERE id = (SELECT MIN(id) FROM users)`,
+        );
+        const written = await t.app.get(BackupService).backUp({ dir: target });
+        const copy = new Database(written);
+        try {
+          const found = copy
+            .prepare(`SELECT COUNT(*) AS n FROM users WHERE email = '${marker}'`)
+            .get() as { n: number };
+          expect(found.n).toBe(0);
+        } finally {
+          copy.close();
+        }
+      } finally {
+        await open.rollbackTransaction();
+        await open.release();
       }
     });
 

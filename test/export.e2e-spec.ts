@@ -378,28 +378,37 @@ describe('Exports: GET /api/export.json, /api/export/picks.csv, /api/export/lett
 /**
  * An export is one snapshot: writes committed while it runs appear nowhere in it, so its parts
  * always agree (portability.md §1: an import of it must find every picked item among `movies`).
- * Each case names its database, so the PostgreSQL lane would only repeat them.
+ * Each lane tests its own kind of database: the SQLite lane in memory and in a file, the
+ * PostgreSQL lane a throwaway PostgreSQL database.
  */
-(E2E_ON_POSTGRES ? describe.skip : describe).each([
-  ['SQLite in memory', () => ({ env: { DATABASE_URL: ':memory:' }, close: () => undefined })],
-  [
-    'a SQLite file',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'export-snapshot-'));
-      return {
-        env: { DATABASE_URL: join(dir, 'snapshot.db') },
-        close: () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const database = await createThrowawayDatabase();
-      return { env: { DATABASE_URL: database.url }, close: () => database.drop() };
-    },
-  ],
-] as const)('An export on %s reads one snapshot', (_, database) => {
+type SnapshotDatabase = () =>
+  | { env: Record<string, string>; close: () => unknown }
+  | Promise<{ env: Record<string, string>; close: () => unknown }>;
+const SNAPSHOT_DATABASES: [string, SnapshotDatabase][] = E2E_ON_POSTGRES
+  ? [
+      [
+        'PostgreSQL',
+        async () => {
+          const database = await createThrowawayDatabase();
+          return { env: { DATABASE_URL: database.url }, close: () => database.drop() };
+        },
+      ],
+    ]
+  : [
+      ['SQLite in memory', () => ({ env: { DATABASE_URL: ':memory:' }, close: () => undefined })],
+      [
+        'a SQLite file',
+        () => {
+          const dir = mkdtempSync(join(tmpdir(), 'export-snapshot-'));
+          return {
+            env: { DATABASE_URL: join(dir, 'snapshot.db') },
+            close: () => rmSync(dir, { recursive: true, force: true }),
+          };
+        },
+      ],
+    ];
+
+describe.each(SNAPSHOT_DATABASES)('An export on %s reads one snapshot', (_, database) => {
   it('writes through the API while it is half-way appear nowhere in it: its picks and movies agree', async () => {
     const clock = new FakeClock('2026-12-02T09:00:00.000Z');
     const { env, close } = await database();

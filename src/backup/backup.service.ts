@@ -7,9 +7,19 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import type { BackupConfig, Configuration } from '../config/configuration.js';
 import { IN_MEMORY } from '../config/database-url.js';
-import { sqliteConnectionOf, type SqliteConnection } from '../database/sqlite-connection.js';
+import type { SqliteConnection } from '../database/sqlite-connection.js';
 
-type SqliteConstructor = new (file: string) => SqliteConnection;
+type SqliteConstructor = new (
+  file: string,
+  options?: { readonly?: boolean; fileMustExist?: boolean },
+) => SqliteConnection;
+
+/**
+ * Pages per backup step after the first: all of them. A step copies from one read transaction, so
+ * the copy is one committed state; in smaller steps every write the server commits in between
+ * would restart the copy, which under steady writes might never finish.
+ */
+const ALL_REMAINING_PAGES = 2 ** 30;
 
 const BACKUP_NAME = /^wrong_opinions-\d{8}T\d{6}Z\.db$/;
 
@@ -24,8 +34,10 @@ export interface BackupOptions {
 export class BackupError extends Error {}
 
 /**
- * Online backups of the SQLite file (portability.md §2.3) through SQLite's backup API, on the app's
- * own connection: the server keeps serving, and the copy holds every write committed before it began.
+ * Online backups of the SQLite file (portability.md §2.3) through SQLite's backup API, from a
+ * read-only connection of their own: it sees committed writes only. (The app's connection would also
+ * show the copy a transaction still open on it, between two of its awaits, which may yet roll back.)
+ * WAL lets the server keep writing meanwhile, and the copy holds every write committed before it began.
  * A copy is written under a temporary name, checked with `PRAGMA integrity_check`, and only then
  * renamed into place, so a failure never leaves a backup that looks whole. Backups hold password
  * hashes, so they are readable by the owner only.
@@ -56,7 +68,7 @@ export class BackupService {
     await mkdir(dir, { recursive: true });
     step(`copying ${source} to ${file}`);
     try {
-      await this.connection().backup(partial);
+      await copyCommitted(source, partial);
       await chmod(partial, 0o600);
       const integrity = checkIntegrity(partial);
       if (integrity !== 'ok')
@@ -87,10 +99,6 @@ export class BackupService {
     }
     return options.database;
   }
-
-  private connection(): SqliteConnection {
-    return sqliteConnectionOf(this.dataSource);
-  }
 }
 
 /** `2026-12-02T09:08:07.123Z` → `20261202T090807Z`: sorts by time, and is safe in any file system. */
@@ -99,6 +107,16 @@ function compactUtc(date: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function copyCommitted(source: string, destination: string): Promise<void> {
+  const Database = createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
+  const reader = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    await reader.backup(destination, { progress: () => ALL_REMAINING_PAGES });
+  } finally {
+    reader.close();
+  }
 }
 
 /**

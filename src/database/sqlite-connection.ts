@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
 export interface SqliteConnection {
   prepare(sql: string): { pluck(): { get(): unknown } };
   pragma(source: string, options: { simple: true }): unknown;
-  backup(destination: string): Promise<unknown>;
+  backup(
+    destination: string,
+    options?: { progress?: (info: { totalPages: number; remainingPages: number }) => number },
+  ): Promise<unknown>;
   serialize(): Buffer;
   close(): void;
 }
