@@ -133,11 +133,11 @@ const DECADE = '(CAST(SUBSTR(item.release_date, 1, 4) AS INTEGER) / 10) * 10';
 /** Exact enough to order by: equal fractions of integers give the same double on both drivers. */
 const ratio = (numerator: string, denominator: string) =>
   `CAST(${numerator} AS DOUBLE PRECISION) / ${denominator}`;
-/** A pick's mean rating and its variance (the spread squared orders the same) from its totals. */
-const AVERAGE = ratio('p.rating_sum', 'p.ratings');
+/** A pick's mean rating and its variance (the spread squared orders the same), from its totals `t`. */
+const AVERAGE = ratio('t.rating_sum', 't.ratings');
 const VARIANCE = ratio(
-  'p.ratings * p.rating_squares - p.rating_sum * p.rating_sum',
-  '(p.ratings * p.ratings)',
+  't.ratings * t.rating_squares - t.rating_sum * t.rating_sum',
+  '(t.ratings * t.ratings)',
 );
 /** Latest week first, then movies before albums, then position: every ranking's last word. */
 const LATEST = 'p.year DESC, p.week_number DESC, p.kind_order ASC, p.position ASC';
@@ -209,16 +209,11 @@ export class StatsQueries {
 
   /**
    * Verdicts, reviews and ratings by value; the totals ride along on every row (window sums). The
-   * verdicts are first counted per member and rating, which the (user_id, rating) index gives in
-   * order without reading a verdict; reviews are counted apart, as the index has none.
+   * verdicts are first counted per member and rating (`ratingCounts`); reviews are counted apart,
+   * as the index has none.
    */
   async ratings(scope: Scope): Promise<Ratings> {
-    const perMember = this.verdicts(scope)
-      .select('v.user_id', 'user_id')
-      .addSelect('v.rating', 'rating')
-      .addSelect('COUNT(*)', 'count')
-      .groupBy('v.user_id')
-      .addGroupBy('v.rating');
+    const perMember = this.ratingCounts(scope);
     const reviews = this.verdicts(scope).select('COUNT(v.review)');
     const rated = 'CASE WHEN g.rating IS NULL THEN 0 ELSE g.count END';
     const rows = await this.query()
@@ -282,25 +277,32 @@ export class StatsQueries {
         .addSelect('COUNT(*)', 'picks')
         .andWhere('w.user_id IS NOT NULL')
         .groupBy('w.user_id');
-    const given = this.verdicts(scope)
-      .select('v.user_id', 'user_id')
-      .addSelect('COUNT(*)', 'verdicts')
-      .addSelect('COUNT(v.rating)', 'ratings')
-      .addSelect('SUM(v.rating)', 'rating_sum')
-      .addSelect('SUM(v.rating * v.rating)', 'rating_squares')
-      .groupBy('v.user_id');
+    // Counted per member and rating first, from the (user_id, rating) index alone, as `ratings` does.
+    const given = this.query()
+      .from(`(${this.ratingCounts(scope).getQuery()})`, 'g')
+      .select('g.user_id', 'user_id')
+      .addSelect('SUM(g.count)', 'verdicts')
+      .addSelect('SUM(CASE WHEN g.rating IS NULL THEN 0 ELSE g.count END)', 'ratings')
+      .addSelect('SUM(g.count * g.rating)', 'rating_sum')
+      .addSelect('SUM(g.count * g.rating * g.rating)', 'rating_squares')
+      .groupBy('g.user_id');
+    // CROSS JOIN holds SQLite to this order: each owner's weeks, their picks, then their verdicts,
+    // all from indexes and already in owner order, so nothing is sorted to group them.
     const judged = (kind: Kind) =>
-      this.picks(kind, scope, true)
-        .innerJoin(Verdict, 'v', `v.${KINDS[kind].verdictColumn} = pick.id`)
-        .select('w.user_id', 'picker_id')
-        .addSelect('v.rating', 'rating')
-        .andWhere('v.user_id <> w.user_id');
-    const received = this.fromUnion([judged('movie'), judged('album')], 'j')
-      .select('j.picker_id', 'user_id')
-      .addSelect('COUNT(j.rating)', 'ratings')
-      .addSelect('SUM(j.rating)', 'rating_sum')
-      .addSelect('SUM(j.rating * j.rating)', 'rating_squares')
-      .groupBy('j.picker_id');
+      `SELECT w.user_id AS user_id, COUNT(v.rating) AS ratings, SUM(v.rating) AS rating_sum, ` +
+      `SUM(v.rating * v.rating) AS rating_squares FROM ${this.table(Week)} w ` +
+      `CROSS JOIN ${this.table(KINDS[kind].pick)} pick CROSS JOIN ${this.table(Verdict)} v ` +
+      `WHERE pick.week_id = w.id AND v.${KINDS[kind].verdictColumn} = pick.id ` +
+      `AND w.user_id IS NOT NULL AND v.user_id <> w.user_id` +
+      (scope.year === null ? '' : ' AND w.year = :year') +
+      ' GROUP BY w.user_id';
+    const received = this.query()
+      .from(`(${judged('movie')} UNION ALL ${judged('album')})`, 'j')
+      .select('j.user_id', 'user_id')
+      .addSelect('SUM(j.ratings)', 'ratings')
+      .addSelect('SUM(j.rating_sum)', 'rating_sum')
+      .addSelect('SUM(j.rating_squares)', 'rating_squares')
+      .groupBy('j.user_id');
     const rows = await this.query()
       .from(User, 'u')
       .select('u.id', 'id')
@@ -383,18 +385,22 @@ export class StatsQueries {
    * with the rows so that the whole answer is ordered once more, list by list.
    */
   async rankings(scope: Scope): Promise<Rankings> {
+    // Each pick's keys are computed once, here, rather than by every list that orders by them.
+    const keys = (delta: string) => [
+      `${AVERAGE} AS average`,
+      `${VARIANCE} AS variance`,
+      `${delta} AS delta`,
+    ];
     const movies = this.ratedPicks('movie', scope)
       .innerJoin(Movie, 'm', 'm.id = pick.movie_id')
       .addSelect('m.vote_average', 'vote_average')
-      .addSelect('m.vote_count', 'vote_count');
+      .addSelect(keys(`CASE WHEN m.vote_count > 0 THEN ${AVERAGE} - m.vote_average END`));
     const albums = this.ratedPicks('album', scope).addSelect([
       'CAST(NULL AS DOUBLE PRECISION) AS vote_average',
-      'CAST(NULL AS INTEGER) AS vote_count',
+      ...keys('CAST(NULL AS DOUBLE PRECISION)'),
     ]);
     const cte = this.union([movies, albums]);
-    const delta = `${AVERAGE} - p.vote_average`;
     const noClub = [
-      'CAST(NULL AS DOUBLE PRECISION) AS delta',
       'CAST(NULL AS INTEGER) AS movies',
       'CAST(NULL AS DOUBLE PRECISION) AS average_delta',
     ];
@@ -420,21 +426,20 @@ export class StatsQueries {
     const club = (list: RankingList, key: string) =>
       ranked(list, key, key)
         .innerJoin('club', 'club', '1 = 1')
-        .addSelect(delta, 'delta')
         .addSelect('club.movies', 'movies')
         .addSelect('club.average_delta', 'average_delta')
-        .where('p.vote_count > 0');
+        .where('p.delta IS NOT NULL');
     const clubTotals = this.query()
       .from('rated_picks', 'p')
       .select('COUNT(*)', 'movies')
-      .addSelect(`AVG(${delta})`, 'average_delta')
-      .where('p.vote_count > 0');
+      .addSelect('AVG(p.delta)', 'average_delta')
+      .where('p.delta IS NOT NULL');
     const lists = [
-      judged('top_rated', AVERAGE, 'p.ratings'),
-      judged('divisive', VARIANCE, AVERAGE),
-      judged('consensus', `-(${VARIANCE})`, AVERAGE),
-      club('overrated', delta),
-      club('underrated', `-(${delta})`),
+      judged('top_rated', 'p.average', 'p.ratings'),
+      judged('divisive', 'p.variance', 'p.average'),
+      judged('consensus', '-p.variance', 'p.average'),
+      club('overrated', 'p.delta'),
+      club('underrated', '-p.delta'),
     ];
     const union = lists
       .map((list, index) => `SELECT * FROM (${list.getQuery()}) list_${index}`)
@@ -484,25 +489,31 @@ export class StatsQueries {
         .andWhere('v.rating IS NOT NULL')
         .andWhere('o.rating IS NOT NULL');
     };
-    const rows = await this.fromUnion([branch('movie'), branch('album')], 'x')
-      .innerJoin(User, 'ua', 'ua.id = x.a')
-      .innerJoin(User, 'ub', 'ub.id = x.b')
-      .select('x.a', 'a_id')
-      .addSelect('ua.username', 'a_username')
-      .addSelect('x.b', 'b_id')
-      .addSelect('ub.username', 'b_username')
+    // Pairs are counted by member ids alone; their names join the few pairs that remain.
+    const pairs = this.fromUnion([branch('movie'), branch('album')], 'x')
+      .select('x.a', 'a')
+      .addSelect('x.b', 'b')
       .addSelect('COUNT(*)', 'shared')
       .addSelect('SUM(x.difference)', 'difference')
       .groupBy('x.a')
-      .addGroupBy('ua.username')
       .addGroupBy('x.b')
-      .addGroupBy('ub.username')
-      .having('COUNT(*) >= 3')
+      .having('COUNT(*) >= 3');
+    const rows = await this.query()
+      .from(`(${pairs.getQuery()})`, 'pair')
+      .innerJoin(User, 'ua', 'ua.id = pair.a')
+      .innerJoin(User, 'ub', 'ub.id = pair.b')
+      .select('pair.a', 'a_id')
+      .addSelect('ua.username', 'a_username')
+      .addSelect('pair.b', 'b_id')
+      .addSelect('ub.username', 'b_username')
+      .addSelect('pair.shared', 'shared')
+      .addSelect('pair.difference', 'difference')
+      .setParameters(pairs.getParameters())
       // Similarity desc is mean difference asc.
-      .orderBy(ratio('SUM(x.difference)', 'COUNT(*)'), 'ASC')
-      .addOrderBy('COUNT(*)', 'DESC')
-      .addOrderBy('x.a', 'ASC')
-      .addOrderBy('x.b', 'ASC')
+      .orderBy(ratio('pair.difference', 'pair.shared'), 'ASC')
+      .addOrderBy('pair.shared', 'DESC')
+      .addOrderBy('pair.a', 'ASC')
+      .addOrderBy('pair.b', 'ASC')
       .getRawMany<Row>();
     return rows.map((row) => ({
       a: { id: int(row.a_id), username: String(row.a_username) },
@@ -674,6 +685,19 @@ export class StatsQueries {
   }
 
   /**
+   * The verdicts in scope counted per member and rating (`user_id`, `rating`, `count`): the
+   * (user_id, rating) index gives them in order without reading a verdict.
+   */
+  private ratingCounts(scope: Scope): Query {
+    return this.verdicts(scope)
+      .select('v.user_id', 'user_id')
+      .addSelect('v.rating', 'rating')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('v.user_id')
+      .addGroupBy('v.rating');
+  }
+
+  /**
    * The totals of each pick's ratings (picks in scope with at least one), as `pick_id`, `ratings`,
    * `rating_sum` and `rating_squares`: one pass over the verdicts index, in pick order.
    */
@@ -714,16 +738,21 @@ export class StatsQueries {
 
   /**
    * Every pick of one kind in scope, as `item_id`, with the totals of its ratings (0 without any):
-   * read per pick from the verdicts index.
+   * one lookup of the verdicts index per pick. Grouped by item first, which the item index gives in
+   * order unsorted, so that the genre, credit and artist lookups that read the rows walk those
+   * indexes in order too.
    */
   private picksWithRatings(kind: Kind, scope: Scope): { sql: string; parameters: Row } {
-    const rated = (aggregate: string) =>
-      `COALESCE((SELECT ${aggregate} FROM ${this.table(Verdict)} r WHERE r.${KINDS[kind].verdictColumn} = pick.id), 0)`;
-    const query = this.picks(kind, scope).select([
-      `pick.${KINDS[kind].itemColumn} AS item_id`,
-      `${rated('COUNT(r.rating)')} AS ratings`,
-      `${rated('SUM(r.rating)')} AS rating_sum`,
-    ]);
+    const { itemColumn, verdictColumn } = KINDS[kind];
+    const query = this.picks(kind, scope)
+      .leftJoin(Verdict, 'v', `v.${verdictColumn} = pick.id`)
+      .select([
+        `pick.${itemColumn} AS item_id`,
+        'COUNT(v.rating) AS ratings',
+        'COALESCE(SUM(v.rating), 0) AS rating_sum',
+      ])
+      .groupBy(`pick.${itemColumn}`)
+      .addGroupBy('pick.id');
     return { sql: query.getQuery(), parameters: query.getParameters() };
   }
 
