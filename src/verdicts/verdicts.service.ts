@@ -3,18 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
-import { toRatingSummary, totalsOf } from '../common/dto/rating-summary.dto.js';
 import { countsBy } from '../database/counts.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../database/errors.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { User } from '../users/entities/user.entity.js';
 import type { PickKind, PutVerdictDto } from './dto/verdict-requests.dto.js';
-import {
-  noVerdicts,
-  toVerdict,
-  type PickVerdictsDto,
-  type VerdictDto,
-} from './dto/verdict-responses.dto.js';
+import { toVerdict, type VerdictDto } from './dto/verdict-responses.dto.js';
 import { Verdict } from './entities/verdict.entity.js';
 
 /** One pick, found by the weeks module, which owns picks. */
@@ -31,12 +25,6 @@ export type PickScope = PickRef | { weekId: number };
  * position N"). Weeks hands it over; it runs inside the verdict's own transaction.
  */
 export type FindPick = (manager: EntityManager) => Promise<PickRef>;
-
-/** The verdicts on a week's picks, by pick. */
-export interface WeekVerdicts {
-  movie(pickId: number): PickVerdictsDto;
-  album(pickId: number): PickVerdictsDto;
-}
 
 /** The verdict a PUT read was deleted before its update (PostgreSQL): the PUT starts over. */
 class LostRace extends Error {}
@@ -125,36 +113,6 @@ export class VerdictsService {
         throw new ApiError(404, `You have no verdict on this ${pick.kind}`);
       }
     });
-  }
-
-  /** Every verdict on the week's picks with its author: one query, however many there are. */
-  async ofWeek(weekId: number): Promise<WeekVerdicts> {
-    const verdicts = await this.verdicts
-      .createQueryBuilder('verdict')
-      .innerJoin('verdict.user', 'user')
-      .addSelect(['user.id', 'user.username'])
-      .where(this.onPicks({ weekId }, 'verdict'), { weekId })
-      .orderBy('verdict.createdAt', 'ASC')
-      .addOrderBy('verdict.userId', 'ASC')
-      .getMany();
-    const byPick = (kind: PickKind) => {
-      const { property } = PICK_COLUMNS[kind];
-      const grouped = new Map<number, Verdict[]>();
-      for (const verdict of verdicts) {
-        const pickId = verdict[property];
-        if (pickId !== null) grouped.set(pickId, [...(grouped.get(pickId) ?? []), verdict]);
-      }
-      return (pickId: number): PickVerdictsDto => {
-        const mine = grouped.get(pickId);
-        if (!mine) return noVerdicts();
-        const ratings = mine.flatMap(({ rating }) => (rating === null ? [] : [rating]));
-        return {
-          verdicts: mine.map((verdict) => toVerdict(verdict, verdict.user!)),
-          rating: toRatingSummary(totalsOf(ratings)),
-        };
-      };
-    };
-    return { movie: byPick('movie'), album: byPick('album') };
   }
 
   /** user id → the number of verdicts they gave, for users who gave any: one query. */
