@@ -229,16 +229,17 @@ function uuid(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The app's entities, with its migrations applied when the DataSource initializes. */
+const MIGRATED = {
+  entities: ENTITIES,
+  migrations: MIGRATIONS,
+  migrationsRun: true,
+  synchronize: false,
+  logging: false,
+} as const;
+
 async function migrate(file: string): Promise<void> {
-  const dataSource = new DataSource({
-    type: 'better-sqlite3',
-    database: file,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    migrationsRun: true,
-    synchronize: false,
-    logging: false,
-  });
+  const dataSource = new DataSource({ type: 'better-sqlite3', database: file, ...MIGRATED });
   await dataSource.initialize();
   await dataSource.destroy();
 }
@@ -551,15 +552,7 @@ const SEEDED_TABLES = [
  * turned from 0/1 into true/false and each id sequence moved past the copied ids.
  */
 export async function copyReadsToPostgres(file: string, url: string): Promise<void> {
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    migrationsRun: true,
-    synchronize: false,
-    logging: false,
-  });
+  const dataSource = new DataSource({ type: 'postgres', url, ...MIGRATED });
   await dataSource.initialize();
   const Database = createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
   const db = new Database(file, { readonly: true, fileMustExist: true });
