@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { FakeClock } from './support/fake-clock.js';
@@ -26,6 +29,17 @@ interface Database {
 /** The same queries on both drivers (opinions.md §2.3): each figure is asserted on each. */
 const DRIVERS: [string, () => Promise<Database>][] = [
   ['SQLite', () => Promise.resolve({ env: {}, drop: () => Promise.resolve() })],
+  // A file, unlike memory, is read by other connections: the statements run on reader threads.
+  [
+    'a SQLite file',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wo-stats-'));
+      return Promise.resolve({
+        env: { DATABASE_URL: join(dir, 'stats.db') },
+        drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+      });
+    },
+  ],
   [
     'PostgreSQL',
     async () => {

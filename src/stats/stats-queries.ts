@@ -4,6 +4,7 @@ import { AlbumArtist } from '../albums/entities/album-artist.entity.js';
 import { Album } from '../albums/entities/album.entity.js';
 import { Artist } from '../albums/entities/artist.entity.js';
 import type { RatingTotals } from '../common/dto/rating-summary.dto.js';
+import { ParallelReads, type ReadParameter } from '../database/parallel-reads.js';
 import { MovieCrew } from '../movies/entities/movie-crew.entity.js';
 import { MovieGenre } from '../movies/entities/movie-genre.entity.js';
 import { Movie } from '../movies/entities/movie.entity.js';
@@ -164,17 +165,22 @@ type Query = SelectQueryBuilder<object>;
  */
 @Injectable()
 export class StatsQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reads: ParallelReads,
+  ) {}
 
   /** Weeks in scope, and those with an owner. */
   async weeks(scope: Scope): Promise<{ weeks: number; claimed: number }> {
-    const row = await narrow(
-      this.query()
-        .from(Week, 'w')
-        .select('COUNT(*)', 'weeks')
-        .addSelect('COUNT(w.user_id)', 'claimed'),
-      scope,
-    ).getRawOne<Row>();
+    const [row] = await this.rows(
+      narrow(
+        this.query()
+          .from(Week, 'w')
+          .select('COUNT(*)', 'weeks')
+          .addSelect('COUNT(w.user_id)', 'claimed'),
+        scope,
+      ),
+    );
     return { weeks: int(row?.weeks), claimed: int(row?.claimed) };
   }
 
@@ -186,16 +192,20 @@ export class StatsQueries {
    */
   async picked(kind: Kind, scope: Scope): Promise<PickCounts> {
     const { item, itemColumn } = KINDS[kind];
-    const rows = await this.picks(kind, scope)
-      .innerJoin(item, 'item', `item.id = pick.${itemColumn}`)
-      .select(DECADE, 'decade')
-      .addSelect('COUNT(*)', 'count')
-      .addSelect('SUM(COUNT(*)) OVER ()', 'picks')
-      .addSelect(`SUM(COUNT(DISTINCT pick.${itemColumn})) OVER ()`, 'items')
-      .addSelect(kind === 'movie' ? 'SUM(COALESCE(SUM(item.runtime), 0)) OVER ()' : '0', 'runtime')
-      .groupBy(DECADE)
-      .orderBy(DECADE, 'ASC')
-      .getRawMany<Row>();
+    const rows = await this.rows(
+      this.picks(kind, scope)
+        .innerJoin(item, 'item', `item.id = pick.${itemColumn}`)
+        .select(DECADE, 'decade')
+        .addSelect('COUNT(*)', 'count')
+        .addSelect('SUM(COUNT(*)) OVER ()', 'picks')
+        .addSelect(`SUM(COUNT(DISTINCT pick.${itemColumn})) OVER ()`, 'items')
+        .addSelect(
+          kind === 'movie' ? 'SUM(COALESCE(SUM(item.runtime), 0)) OVER ()' : '0',
+          'runtime',
+        )
+        .groupBy(DECADE)
+        .orderBy(DECADE, 'ASC'),
+    );
     const first = rows[0] ?? {};
     return {
       picks: int(first.picks),
@@ -216,18 +226,19 @@ export class StatsQueries {
     const perMember = this.ratingCounts(scope);
     const reviews = this.verdicts(scope).select('COUNT(v.review)');
     const rated = 'CASE WHEN g.rating IS NULL THEN 0 ELSE g.count END';
-    const rows = await this.query()
-      .from(`(${perMember.getQuery()})`, 'g')
-      .select('g.rating', 'rating')
-      .addSelect('SUM(g.count)', 'count')
-      .addSelect('SUM(SUM(g.count)) OVER ()', 'verdicts')
-      .addSelect(`(${reviews.getQuery()})`, 'reviews')
-      .addSelect(`SUM(SUM(${rated})) OVER ()`, 'ratings')
-      .addSelect(`SUM(SUM(${rated} * g.rating)) OVER ()`, 'rating_sum')
-      .addSelect(`SUM(SUM(${rated} * g.rating * g.rating)) OVER ()`, 'rating_squares')
-      .setParameters(scopeParameters(scope))
-      .groupBy('g.rating')
-      .getRawMany<Row>();
+    const rows = await this.rows(
+      this.query()
+        .from(`(${perMember.getQuery()})`, 'g')
+        .select('g.rating', 'rating')
+        .addSelect('SUM(g.count)', 'count')
+        .addSelect('SUM(SUM(g.count)) OVER ()', 'verdicts')
+        .addSelect(`(${reviews.getQuery()})`, 'reviews')
+        .addSelect(`SUM(SUM(${rated})) OVER ()`, 'ratings')
+        .addSelect(`SUM(SUM(${rated} * g.rating)) OVER ()`, 'rating_sum')
+        .addSelect(`SUM(SUM(${rated} * g.rating * g.rating)) OVER ()`, 'rating_squares')
+        .setParameters(scopeParameters(scope))
+        .groupBy('g.rating'),
+    );
     const histogram = Array<number>(10).fill(0);
     for (const row of rows)
       if (row.rating !== null) histogram[int(row.rating) - 1] = int(row.count);
@@ -244,16 +255,18 @@ export class StatsQueries {
   async pickedWeeks(scope: Scope): Promise<IsoWeek[]> {
     const picked = (kind: Kind) =>
       `EXISTS (SELECT 1 FROM ${this.table(KINDS[kind].pick)} p WHERE p.week_id = w.id)`;
-    const rows = await narrow(
-      this.query()
-        .from(Week, 'w')
-        .select('w.year', 'year')
-        .addSelect('w.week_number', 'week')
-        .where(`(${picked('movie')} OR ${picked('album')})`)
-        .orderBy('w.year', 'ASC')
-        .addOrderBy('w.week_number', 'ASC'),
-      scope,
-    ).getRawMany<Row>();
+    const rows = await this.rows(
+      narrow(
+        this.query()
+          .from(Week, 'w')
+          .select('w.year', 'year')
+          .addSelect('w.week_number', 'week')
+          .where(`(${picked('movie')} OR ${picked('album')})`)
+          .orderBy('w.year', 'ASC')
+          .addOrderBy('w.week_number', 'ASC'),
+        scope,
+      ),
+    );
     return rows.map((row) => ({ year: int(row.year), week: int(row.week) }));
   }
 
@@ -303,29 +316,30 @@ export class StatsQueries {
       .addSelect('SUM(j.rating_sum)', 'rating_sum')
       .addSelect('SUM(j.rating_squares)', 'rating_squares')
       .groupBy('j.user_id');
-    const rows = await this.query()
-      .from(User, 'u')
-      .select('u.id', 'id')
-      .addSelect('u.username', 'username')
-      .addSelect('COALESCE(owned.weeks, 0)', 'weeks_owned')
-      .addSelect('COALESCE(movies.picks, 0)', 'movie_picks')
-      .addSelect('COALESCE(albums.picks, 0)', 'album_picks')
-      .addSelect('COALESCE(given.verdicts, 0)', 'verdicts_given')
-      .addSelect('given.ratings', 'given_ratings')
-      .addSelect('given.rating_sum', 'given_rating_sum')
-      .addSelect('given.rating_squares', 'given_rating_squares')
-      .addSelect('received.ratings', 'received_ratings')
-      .addSelect('received.rating_sum', 'received_rating_sum')
-      .addSelect('received.rating_squares', 'received_rating_squares')
-      .leftJoin(`(${owned.getQuery()})`, 'owned', 'owned.user_id = u.id')
-      .leftJoin(`(${picked('movie').getQuery()})`, 'movies', 'movies.user_id = u.id')
-      .leftJoin(`(${picked('album').getQuery()})`, 'albums', 'albums.user_id = u.id')
-      .leftJoin(`(${given.getQuery()})`, 'given', 'given.user_id = u.id')
-      .leftJoin(`(${received.getQuery()})`, 'received', 'received.user_id = u.id')
-      .where('(owned.user_id IS NOT NULL OR given.user_id IS NOT NULL)')
-      .setParameters(scopeParameters(scope))
-      .orderBy('u.username', 'ASC')
-      .getRawMany<Row>();
+    const rows = await this.rows(
+      this.query()
+        .from(User, 'u')
+        .select('u.id', 'id')
+        .addSelect('u.username', 'username')
+        .addSelect('COALESCE(owned.weeks, 0)', 'weeks_owned')
+        .addSelect('COALESCE(movies.picks, 0)', 'movie_picks')
+        .addSelect('COALESCE(albums.picks, 0)', 'album_picks')
+        .addSelect('COALESCE(given.verdicts, 0)', 'verdicts_given')
+        .addSelect('given.ratings', 'given_ratings')
+        .addSelect('given.rating_sum', 'given_rating_sum')
+        .addSelect('given.rating_squares', 'given_rating_squares')
+        .addSelect('received.ratings', 'received_ratings')
+        .addSelect('received.rating_sum', 'received_rating_sum')
+        .addSelect('received.rating_squares', 'received_rating_squares')
+        .leftJoin(`(${owned.getQuery()})`, 'owned', 'owned.user_id = u.id')
+        .leftJoin(`(${picked('movie').getQuery()})`, 'movies', 'movies.user_id = u.id')
+        .leftJoin(`(${picked('album').getQuery()})`, 'albums', 'albums.user_id = u.id')
+        .leftJoin(`(${given.getQuery()})`, 'given', 'given.user_id = u.id')
+        .leftJoin(`(${received.getQuery()})`, 'received', 'received.user_id = u.id')
+        .where('(owned.user_id IS NOT NULL OR given.user_id IS NOT NULL)')
+        .setParameters(scopeParameters(scope))
+        .orderBy('u.username', 'ASC'),
+    );
     return rows.map((row) => ({
       id: int(row.id),
       username: String(row.username),
@@ -498,23 +512,24 @@ export class StatsQueries {
       .groupBy('x.a')
       .addGroupBy('x.b')
       .having('COUNT(*) >= 3');
-    const rows = await this.query()
-      .from(`(${pairs.getQuery()})`, 'pair')
-      .innerJoin(User, 'ua', 'ua.id = pair.a')
-      .innerJoin(User, 'ub', 'ub.id = pair.b')
-      .select('pair.a', 'a_id')
-      .addSelect('ua.username', 'a_username')
-      .addSelect('pair.b', 'b_id')
-      .addSelect('ub.username', 'b_username')
-      .addSelect('pair.shared', 'shared')
-      .addSelect('pair.difference', 'difference')
-      .setParameters(pairs.getParameters())
-      // Similarity desc is mean difference asc.
-      .orderBy(ratio('pair.difference', 'pair.shared'), 'ASC')
-      .addOrderBy('pair.shared', 'DESC')
-      .addOrderBy('pair.a', 'ASC')
-      .addOrderBy('pair.b', 'ASC')
-      .getRawMany<Row>();
+    const rows = await this.rows(
+      this.query()
+        .from(`(${pairs.getQuery()})`, 'pair')
+        .innerJoin(User, 'ua', 'ua.id = pair.a')
+        .innerJoin(User, 'ub', 'ub.id = pair.b')
+        .select('pair.a', 'a_id')
+        .addSelect('ua.username', 'a_username')
+        .addSelect('pair.b', 'b_id')
+        .addSelect('ub.username', 'b_username')
+        .addSelect('pair.shared', 'shared')
+        .addSelect('pair.difference', 'difference')
+        .setParameters(pairs.getParameters())
+        // Similarity desc is mean difference asc.
+        .orderBy(ratio('pair.difference', 'pair.shared'), 'ASC')
+        .addOrderBy('pair.shared', 'DESC')
+        .addOrderBy('pair.a', 'ASC')
+        .addOrderBy('pair.b', 'ASC'),
+    );
     return rows.map((row) => ({
       a: { id: int(row.a_id), username: String(row.a_username) },
       b: { id: int(row.b_id), username: String(row.b_username) },
@@ -645,6 +660,12 @@ export class StatsQueries {
     return this.dataSource.createQueryBuilder();
   }
 
+  /** Runs a query built here; the statements of one reply run side by side (ParallelReads). */
+  private rows(query: Query): Promise<Row[]> {
+    const [sql, parameters] = query.getQueryAndParameters();
+    return this.reads.query<Row>(sql, parameters as ReadParameter[]);
+  }
+
   /**
    * The picks of one kind in scope, as `pick`. Their week is joined as `w` when the scope is a year
    * (to filter on it) or when `withWeek` asks for its columns.
@@ -770,7 +791,7 @@ export class StatsQueries {
       `WITH ${definitions.join(', ')} ${query.getQuery()}`,
       Object.assign({}, ...ctes.map(([, cte]) => cte.parameters), query.getParameters()) as Row,
     );
-    return this.dataSource.query<Row[]>(sql, values);
+    return this.reads.query<Row>(sql, values as ReadParameter[]);
   }
 
   /** `q1 UNION ALL q2` with their (shared) parameters. */

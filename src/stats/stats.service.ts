@@ -37,18 +37,20 @@ export class StatsService {
 
   private async stats(scope: Scope): Promise<StatsDto> {
     const q = this.queries;
-    const [weeks, movies, albums, ratings, picked, members, wrongest, rankings, taste, named] =
+    // Side by side (ParallelReads), the costliest first: at 10,000 weeks the first two take
+    // 60-70 ms each, the rest 1-30 ms, so the others fill in while those two run.
+    const [rankings, named, members, taste, movies, picked, wrongest, ratings, albums, weeks] =
       await Promise.all([
-        q.weeks(scope),
-        q.picked('movie', scope),
-        q.picked('album', scope),
-        q.ratings(scope),
-        q.pickedWeeks(scope),
-        q.members(scope),
-        q.wrongestOpinions(scope),
         q.rankings(scope),
-        q.taste(scope),
         q.namedStats(scope),
+        q.members(scope),
+        q.taste(scope),
+        q.picked('movie', scope),
+        q.pickedWeeks(scope),
+        q.wrongestOpinions(scope),
+        q.ratings(scope),
+        q.picked('album', scope),
+        q.weeks(scope),
       ]);
     const now = isoWeekOf(this.clock.now());
     const streaks = streaksOf(picked, scope.year === null || scope.year === now.year ? now : null);
