@@ -586,10 +586,16 @@ export class StatsQueries {
         .from(movies, 'p')
         .innerJoin(MovieGenre, 'g', 'g.movie_id = p.item_id')
         .select('g.genre_id', 'genre_id')
-        // One name per id, should TMDB have renamed a genre between two fetches.
-        .addSelect('MAX(g.name)', 'name')
+        // One name per id, should TMDB have renamed a genre between two fetches: the one stored
+        // last. Its row is found from the (movie_id, genre_id) index, which holds the row id, and
+        // named once per genre: reading every row's name took SQLite 35 ms at 10,000 weeks.
+        .addSelect('MAX(g.id)', 'name_row')
         .groupBy('g.genre_id'),
-      { id: 'CAST(d.genre_id AS TEXT)', name: 'd.name' },
+      {
+        join: (query) => query.innerJoin(MovieGenre, 'genre', 'genre.id = d.name_row'),
+        id: 'CAST(d.genre_id AS TEXT)',
+        name: 'genre.name',
+      },
     );
     // CROSS JOIN, with its condition in WHERE, is an inner join on both drivers; SQLite alone also
     // reads it as "the picks first". Otherwise it scans every director credit in person order (to
