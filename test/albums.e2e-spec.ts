@@ -898,7 +898,8 @@ describe('MusicBrainz pacing and the queue bound (upstream §3.6, §7 429)', () 
       status: 200,
       body: expectedDetails(fake, MB.DARK_SIDE, true),
     });
-    expect(ms).toBeLessThan(500);
+    // Queued, it would wait a second at least; the bound leaves room for a loaded test machine.
+    expect(ms).toBeLessThan(900);
 
     const responses = await Promise.all(pending);
     expect(responses.map((res) => res.status)).toEqual(Array(10).fill(200));
@@ -934,7 +935,8 @@ describe('MusicBrainz pacing and the queue bound (upstream §3.6, §7 429)', () 
       a.send('/api/albums/search?query=pink%20floyd'),
     );
     expect(outcome(cachedSearch)).toEqual(outcome(search));
-    expect(ms).toBeLessThan(300);
+    // Queued, it would have been refused or waited 2 s; the bound leaves room for a loaded machine.
+    expect(ms).toBeLessThan(900);
 
     for (const res of [...(await Promise.all(refused)), await uncachedSearch]) {
       expect(res.status).toBe(429);
