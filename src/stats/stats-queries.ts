@@ -14,7 +14,7 @@ import { Verdict } from '../verdicts/entities/verdict.entity.js';
 import { WeekAlbum } from '../weeks/entities/week-album.entity.js';
 import { WeekMovie } from '../weeks/entities/week-movie.entity.js';
 import { Week } from '../weeks/entities/week.entity.js';
-import type { IsoWeek } from '../weeks/iso-week.js';
+import type { PickedSpan } from './streaks.js';
 
 /** The weeks the figures count: every week, or the weeks of one ISO year. */
 export interface Scope {
@@ -251,23 +251,39 @@ export class StatsQueries {
     };
   }
 
-  /** The distinct weeks with at least one pick, ascending: what the streak walk needs. */
-  async pickedWeeks(scope: Scope): Promise<IsoWeek[]> {
+  /**
+   * The weeks with at least one pick, as spans of consecutive week numbers within one year, ascending:
+   * what the streak walk needs (`streaksOf`). Consecutive numbers of one year share their week number
+   * minus their rank in the year, so each span is one group.
+   */
+  async pickedSpans(scope: Scope): Promise<PickedSpan[]> {
     const picked = (kind: Kind) =>
       `EXISTS (SELECT 1 FROM ${this.table(KINDS[kind].pick)} p WHERE p.week_id = w.id)`;
-    const rows = await this.rows(
-      narrow(
-        this.query()
-          .from(Week, 'w')
-          .select('w.year', 'year')
-          .addSelect('w.week_number', 'week')
-          .where(`(${picked('movie')} OR ${picked('album')})`)
-          .orderBy('w.year', 'ASC')
-          .addOrderBy('w.week_number', 'ASC'),
-        scope,
-      ),
+    const weeks = narrow(
+      this.query()
+        .from(Week, 'w')
+        .select('w.year', 'year')
+        .addSelect('w.week_number', 'week')
+        .addSelect(
+          'w.week_number - ROW_NUMBER() OVER (PARTITION BY w.year ORDER BY w.week_number)',
+          'span',
+        )
+        .where(`(${picked('movie')} OR ${picked('album')})`),
+      scope,
     );
-    return rows.map((row) => ({ year: int(row.year), week: int(row.week) }));
+    const rows = await this.rows(
+      this.query()
+        .from(`(${weeks.getQuery()})`, 'p')
+        .select('p.year', 'year')
+        .addSelect('MIN(p.week)', 'first')
+        .addSelect('MAX(p.week)', 'last')
+        .setParameters(weeks.getParameters())
+        .groupBy('p.year')
+        .addGroupBy('p.span')
+        .orderBy('p.year', 'ASC')
+        .addOrderBy('MIN(p.week)', 'ASC'),
+    );
+    return rows.map((row) => ({ year: int(row.year), first: int(row.first), last: int(row.last) }));
   }
 
   /**

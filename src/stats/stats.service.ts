@@ -46,7 +46,7 @@ export class StatsService {
         q.members(scope),
         q.taste(scope),
         q.picked('movie', scope),
-        q.pickedWeeks(scope),
+        q.pickedSpans(scope),
         q.wrongestOpinions(scope),
         q.ratings(scope),
         q.picked('album', scope),

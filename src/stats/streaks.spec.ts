@@ -1,11 +1,17 @@
-import { streaksOf } from './streaks.js';
+import { streaksOf, type PickedSpan } from './streaks.js';
 
+const at = (label: string) => {
+  const [year, week] = label.split('-W').map(Number);
+  return { year, week };
+};
+/** What SQL gives the walk: the picked weeks as spans of consecutive numbers within a year. */
 const weeks = (...labels: string[]) =>
-  labels.map((label) => {
-    const [year, week] = label.split('-W').map(Number);
-    return { year, week };
-  });
-const at = (label: string) => weeks(label)[0];
+  labels.map(at).reduce<PickedSpan[]>((spans, { year, week }) => {
+    const span = spans.at(-1);
+    if (span && span.year === year && span.last === week - 1) span.last = week;
+    else spans.push({ year, first: week, last: week });
+    return spans;
+  }, []);
 
 describe(streaksOf.name, () => {
   it('is all zeros and nulls without picks', () => {
@@ -30,6 +36,21 @@ describe(streaksOf.name, () => {
     // 2020 has 53 weeks: W52 → 2021-W01 skips W53. 2021 has 52: W52 → 2022-W01 is consecutive.
     expect(streaksOf(weeks('2020-W52', '2021-W01'), null).longest).toBe(1);
     expect(streaksOf(weeks('2021-W52', '2022-W01'), null).longest).toBe(2);
+  });
+
+  it('joins spans across several year ends, and only there', () => {
+    const spans: PickedSpan[] = [
+      { year: 2019, first: 50, last: 52 }, // 2019 has 52 weeks
+      { year: 2020, first: 1, last: 53 },
+      { year: 2021, first: 1, last: 3 },
+      { year: 2021, first: 5, last: 6 },
+    ];
+    expect(streaksOf(spans, at('2021-W02'))).toEqual({
+      current: 3 + 53 + 2,
+      longest: 3 + 53 + 3,
+      longestFrom: '2019-W50',
+      longestTo: '2021-W03',
+    });
   });
 
   it('lets the earliest of equally long runs win', () => {

@@ -1,6 +1,13 @@
-import { formatIsoWeek, isoWeekStart, type IsoWeek } from '../weeks/iso-week.js';
+import { formatIsoWeek, isoWeeksInYear, isoWeekStart, type IsoWeek } from '../weeks/iso-week.js';
 
 const WEEK_MS = 7 * 86_400_000;
+
+/** Weeks `first`…`last` of one ISO year, each with a pick: what SQL gives the streak walk. */
+export interface PickedSpan {
+  year: number;
+  first: number;
+  last: number;
+}
 
 export interface Streaks {
   current: number;
@@ -10,43 +17,62 @@ export interface Streaks {
   longestTo: string | null;
 }
 
+interface Run {
+  from: IsoWeek;
+  to: IsoWeek;
+  length: number;
+}
+
 /**
  * Runs of consecutive ISO weeks with a pick (opinions.md §2.2 `streaks`). Weeks are consecutive when
  * their Mondays are 7 days apart, so 2020-W53 → 2021-W01 is a run and 2021-W52 → 2022-W01 too.
  *
- * `picked`: the distinct weeks with at least one pick, ascending, already narrowed to the scope (so a
- * year's runs are cut at its bounds). `now`: the current ISO week, or null when the scope cannot hold it
- * (`current` is then 0). `current` counts back from the current week, or from the week before it when
- * the current week has no pick yet; later weeks (picked ahead) do not count.
+ * `spans`: the runs of consecutive week numbers within one year, ascending, already narrowed to the
+ * scope (so a year's runs are cut at its bounds). SQL finds those (a few hundred rows at 10,000
+ * weeks rather than every week); only where a year ends is a calendar question, answered here:
+ * a span that ends on its year's last week goes on into week 1 of the next.
+ * `now`: the current ISO week, or null when the scope cannot hold it (`current` is then 0). `current`
+ * counts back from the current week, or from the week before it when the current week has no pick
+ * yet; later weeks (picked ahead) do not count.
  */
-export function streaksOf(picked: readonly IsoWeek[], now: IsoWeek | null): Streaks {
-  const mondays = picked.map(({ year, week }) => isoWeekStart(year, week).getTime());
-  let longest = { length: 0, from: -1, to: -1 };
-  let start = 0;
-  for (let i = 0; i < mondays.length; i++) {
-    const runEnds = i + 1 === mondays.length || mondays[i + 1] - mondays[i] !== WEEK_MS;
-    if (!runEnds) continue;
-    // Strictly longer: the earliest run wins a tie.
-    if (i - start + 1 > longest.length) longest = { length: i - start + 1, from: start, to: i };
-    start = i + 1;
+export function streaksOf(spans: readonly PickedSpan[], now: IsoWeek | null): Streaks {
+  const runs: Run[] = [];
+  for (const { year, first, last } of spans) {
+    const run = runs.at(-1);
+    const length = last - first + 1;
+    if (run && continuesInto(run.to, { year, week: first })) {
+      run.to = { year, week: last };
+      run.length += length;
+    } else {
+      runs.push({ from: { year, week: first }, to: { year, week: last }, length });
+    }
   }
-  const label = (index: number) =>
-    index < 0 ? null : formatIsoWeek(picked[index].year, picked[index].week);
+  // Strictly longer: the earliest run wins a tie.
+  const longest = runs.reduce<Run | null>(
+    (best, run) => (best === null || run.length > best.length ? run : best),
+    null,
+  );
   return {
-    current: now === null ? 0 : currentRun(new Set(mondays), now),
-    longest: longest.length,
-    longestFrom: label(longest.from),
-    longestTo: label(longest.to),
+    current: now === null ? 0 : currentRun(runs, now),
+    longest: longest?.length ?? 0,
+    longestFrom: longest ? formatIsoWeek(longest.from.year, longest.from.week) : null,
+    longestTo: longest ? formatIsoWeek(longest.to.year, longest.to.week) : null,
   };
 }
 
-function currentRun(mondays: ReadonlySet<number>, now: IsoWeek): number {
-  const thisWeek = isoWeekStart(now.year, now.week).getTime();
-  let monday = mondays.has(thisWeek) ? thisWeek : thisWeek - WEEK_MS;
-  let run = 0;
-  while (mondays.has(monday)) {
-    run += 1;
-    monday -= WEEK_MS;
-  }
-  return run;
+/** Whether `next` is the week after `week`'s year's last week, `week` being that last week. */
+function continuesInto(week: IsoWeek, next: IsoWeek): boolean {
+  return next.year === week.year + 1 && next.week === 1 && week.week === isoWeeksInYear(week.year);
+}
+
+function currentRun(runs: readonly Run[], now: IsoWeek): number {
+  const monday = (week: IsoWeek) => isoWeekStart(week.year, week.week).getTime();
+  const weeksInto = (at: number) => {
+    const run = runs.find(
+      (candidate) => monday(candidate.from) <= at && at <= monday(candidate.to),
+    );
+    return run ? (at - monday(run.from)) / WEEK_MS + 1 : 0;
+  };
+  const thisWeek = monday(now);
+  return weeksInto(thisWeek) || weeksInto(thisWeek - WEEK_MS);
 }
