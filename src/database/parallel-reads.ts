@@ -157,11 +157,15 @@ function readerThread(): void {
     fileMustExist: true,
     timeout: busyTimeoutMs,
   });
+  // Bounded as TypeORM bounds the app connection's: 100 statements, here simply started over.
   const statements = new Map<string, Statement>();
   parentPort!.on('message', ({ sql, parameters }: { sql: string; parameters: unknown[] }) => {
     try {
       let statement = statements.get(sql);
-      if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+      if (!statement) {
+        if (statements.size >= 100) statements.clear();
+        statements.set(sql, (statement = connection.prepare(sql)));
+      }
       parentPort!.postMessage({ rows: statement.all(...parameters) });
     } catch (error) {
       const { message, code } = error as { message: string; code?: string };
