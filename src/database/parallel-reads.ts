@@ -20,8 +20,8 @@ const MAX_SQLITE_READERS = 4;
  * stats, opinions.md §2.3) takes about as long as its slowest share rather than the sum of all:
  * - SQLite file: better-sqlite3 runs a statement on the thread that calls it, so the app's one
  *   connection takes them one after the other. Here each runs on a pool of read-only connections,
- *   one per worker thread (bench:stats: the overview at 10,000 weeks from 254 to 148 ms with two,
- *   on two cores). WAL lets them read beside the app's writer; each statement sees the last commit,
+ *   one per worker thread (the overview's ten statements at 10,000 weeks: 254 ms one after the
+ *   other, 105–115 ms on two threads, on two cores; README "Stats performance"). WAL lets them read beside the app's writer; each statement sees the last commit,
  *   as on the app's connection.
  * - SQLite in memory (tests) has no other connection, and PostgreSQL already runs the statements of
  *   one Promise.all on several pooled connections: both go through the DataSource.
@@ -78,6 +78,8 @@ export class ParallelReads implements OnApplicationShutdown {
       if (!reader) return;
       const task = this.waiting.shift()!;
       reader.task = task;
+      // A reader at work keeps the process alive, as the app's connection would; an idle one not.
+      reader.worker.ref();
       reader.worker.postMessage({ sql: task.sql, parameters: task.parameters });
     }
   }
@@ -88,13 +90,12 @@ export class ParallelReads implements OnApplicationShutdown {
       eval: true,
       workerData: { driver, file: this.file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS },
     });
-    // An idle reader never keeps the process alive; shutdown ends the pool anyway.
-    worker.unref();
     const reader: Reader = { worker, task: null };
     this.readers.add(reader);
     worker.on('message', (reply: ReaderReply) => {
       const task = reader.task;
       reader.task = null;
+      worker.unref();
       this.idle.push(reader);
       if (task) {
         if ('rows' in reply) task.resolve(reply.rows);
@@ -135,7 +136,7 @@ type ReaderReply = { rows: unknown[] } | { message: string; code: string | undef
 
 /**
  * The body of a reader thread, sent to it as source (so it closes over nothing and requires what
- * it needs): one read-only connection, its prepared statements kept by SQL text (the callers' SQL
+ * it needs; coverage instrumentation would break it, and the test suite collects none): one read-only connection, its prepared statements kept by SQL text (the callers' SQL
  * is a fixed set, written by the query builder), one statement at a time.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- runs as a CommonJS worker script */
