@@ -74,11 +74,23 @@ interface Measured {
   runs: Run[];
 }
 
-/** The statements StatsService runs for each endpoint, on a copy of the seeded file. */
-async function countQueries(
+/** What the overview costs in-process (`inProcess`): the machine's speed, apart from HTTP. */
+interface Yardstick {
+  /** The overview's statements one after the other on the app's own connection, p50. */
+  oneConnection: number;
+  /** StatsService.overview() itself, its statements on the reader threads, p50. */
+  readerThreads: number;
+}
+
+/**
+ * The statements StatsService runs for each endpoint, on a copy of the seeded file; and, as a
+ * yardstick of the machine's speed during this run (it moves by half within an hour here), the
+ * overview's statements timed one after the other and side by side, with no HTTP around them.
+ */
+async function inProcess(
   seed: SeededStats,
   dir: string,
-): Promise<Record<Endpoint['key'], number>> {
+): Promise<{ queries: Record<Endpoint['key'], number>; yardstick: Yardstick }> {
   const file = join(dir, `count-${seed.weeks}.db`);
   await copyFile(seed.file, file);
   const app = await createTestApp({
@@ -88,20 +100,39 @@ async function countQueries(
     const stats = app.app.get(StatsService);
     const logger = app.dataSource.logger;
     const original = logger.logQuery.bind(logger);
-    let statements = 0;
-    logger.logQuery = (...args) => {
-      statements++;
-      return original(...args);
+    let statements: [string, unknown[]][] = [];
+    logger.logQuery = (sql, parameters, ...rest) => {
+      statements.push([sql, Array.isArray(parameters) ? parameters : []]);
+      return original(sql, parameters, ...rest);
     };
     const count = async (work: () => Promise<unknown>) => {
-      statements = 0;
+      statements = [];
       await work();
-      return statements;
+      return statements.length;
     };
-    return {
+    const queries = {
       overview: await count(() => stats.overview()),
       year: await count(() => stats.byYear(seed.midYear)),
     };
+    await count(() => stats.overview());
+    const overview = statements;
+    logger.logQuery = original;
+    const p50 = async (work: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const t0 = performance.now();
+        await work();
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b)[3];
+    };
+    const yardstick = {
+      oneConnection: await p50(async () => {
+        for (const [sql, parameters] of overview) await app.dataSource.query(sql, parameters);
+      }),
+      readerThreads: await p50(() => stats.overview()),
+    };
+    return { queries, yardstick };
   } finally {
     await app.close();
   }
@@ -167,7 +198,12 @@ try {
 
   for (const seed of seeds) {
     console.log(`\n== ${weeksLabel(seed.weeks)} weeks ==`);
-    const queries = await countQueries(seed, dir);
+    const { queries, yardstick } = await inProcess(seed, dir);
+    console.log(
+      `  the overview in-process, no HTTP: its ${queries.overview} statements one after the other on one ` +
+        `connection ${ms(yardstick.oneConnection)} ms, StatsService on the reader threads ` +
+        `${ms(yardstick.readerThreads)} ms (p50 of 7: the machine's speed in this run)`,
+    );
     const urls = { uncached: '', cached: '', reference: '' };
     for (const key of Object.keys(urls) as (keyof typeof urls)[]) {
       urls[key] = `http://${HOST}:${await freePort()}`;
