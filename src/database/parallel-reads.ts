@@ -3,8 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { IN_MEMORY } from '../config/database-url.js';
-import { SQLITE_BUSY_TIMEOUT_MS } from './data-source-options.js';
+import { READ_ONLY_SQLITE_OPTIONS, sqliteFileOf } from './sqlite-connection.js';
 
 /** What a SELECT binds: the query builder's parameters, escaped for the driver. */
 export type ReadParameter = string | number | null;
@@ -21,8 +20,8 @@ const MAX_SQLITE_READERS = 4;
  * - SQLite file: better-sqlite3 runs a statement on the thread that calls it, so the app's one
  *   connection takes them one after the other. Here each runs on a pool of read-only connections,
  *   one per worker thread (the overview's ten statements at 10,000 weeks: 254 ms one after the
- *   other, 105–115 ms on two threads, on two cores; README "Stats performance"). WAL lets them read beside the app's writer; each statement sees the last commit,
- *   as on the app's connection.
+ *   other, 105–115 ms on two threads, on two cores; README "Stats performance"). WAL lets them
+ *   read beside the app's writer; each statement sees the last commit, as on the app's connection.
  * - SQLite in memory (tests) has no other connection, and PostgreSQL already runs the statements of
  *   one Promise.all on several pooled connections: both go through the DataSource.
  *
@@ -41,9 +40,7 @@ export class ParallelReads implements OnApplicationShutdown {
   private closed = false;
 
   constructor(private readonly dataSource: DataSource) {
-    const { options } = dataSource;
-    this.file =
-      options.type === 'better-sqlite3' && options.database !== IN_MEMORY ? options.database : null;
+    this.file = sqliteFileOf(dataSource);
     this.size = Math.min(MAX_SQLITE_READERS, availableParallelism());
   }
 
@@ -88,7 +85,7 @@ export class ParallelReads implements OnApplicationShutdown {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(`(${readerThread.toString()})()`, {
       eval: true,
-      workerData: { driver, file: this.file, busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS },
+      workerData: { driver, file: this.file, options: READ_ONLY_SQLITE_OPTIONS },
     });
     const reader: Reader = { worker, task: null };
     this.readers.add(reader);
@@ -136,28 +133,21 @@ type ReaderReply = { rows: unknown[] } | { message: string; code: string | undef
 
 /**
  * The body of a reader thread, sent to it as source (so it closes over nothing and requires what
- * it needs; coverage instrumentation would break it, and the test suite collects none): one read-only connection, its prepared statements kept by SQL text (the callers' SQL
- * is a fixed set, written by the query builder), one statement at a time.
+ * it needs; coverage instrumentation would break it, and the test suite collects none): one
+ * read-only connection, its prepared statements kept by SQL text (the callers' SQL is a fixed set,
+ * written by the query builder), one statement at a time.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- runs as a CommonJS worker script */
 function readerThread(): void {
   const { parentPort, workerData } =
     require('node:worker_threads') as typeof import('node:worker_threads');
-  const { driver, file, busyTimeoutMs } = workerData as {
-    driver: string;
-    file: string;
-    busyTimeoutMs: number;
-  };
+  const { driver, file, options } = workerData as { driver: string; file: string; options: object };
   type Statement = { all(...parameters: unknown[]): unknown[] };
   const Database = require(driver) as new (
     file: string,
     options: object,
   ) => { prepare(sql: string): Statement };
-  const connection = new Database(file, {
-    readonly: true,
-    fileMustExist: true,
-    timeout: busyTimeoutMs,
-  });
+  const connection = new Database(file, options);
   // Bounded as TypeORM bounds the app connection's: 100 statements, here simply started over.
   const statements = new Map<string, Statement>();
   parentPort!.on('message', ({ sql, parameters }: { sql: string; parameters: unknown[] }) => {
