@@ -25,6 +25,18 @@ export const MIGRATION_TABLES: [name: string, tables: string[]][] = [
   ['InstanceCoordination1796601600000', ['throttle_windows', 'upstream_pacing']],
   ['Recommendations1796688000000', ['movie_recommendations', 'artist_release_groups']],
   ['Stats1796774400000', ['movie_genres']],
+  [
+    'StatsYears1796860800000',
+    [
+      'stats_years',
+      'stats_year_totals',
+      'stats_year_tallies',
+      'stats_year_members',
+      'stats_year_pairs',
+      'stats_year_picks',
+      'stats_year_spans',
+    ],
+  ],
 ];
 export const TABLES = MIGRATION_TABLES.flatMap(([, tables]) => tables);
 export const MIGRATION_NAMES = MIGRATION_TABLES.map(([name]) => name);
