@@ -63,7 +63,8 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Called inside a write transaction: the NOTIFY is delivered when, and only if, it commits. */
   async announce(manager: EntityManager, domains: readonly DataDomain[]): Promise<void> {
-    if (!this.enabled) return;
+    // A unit that writes no domain (an export's snapshot, the stats' per-year figures) ends no cache.
+    if (!this.enabled || domains.length === 0) return;
     await manager.query('SELECT pg_notify($1, $2)', [
       WRITES_CHANNEL,
       JSON.stringify({ from: this.instanceId, domains }),

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { StatsController } from './stats.controller.js';
 import { StatsQueries } from './stats-queries.js';
 import { StatsService } from './stats.service.js';
+import { YearFigures } from './year-figures.js';
 
 /** The group's stats (opinions.md §2): read-only, from our database, through the response cache. */
 @Module({
   controllers: [StatsController],
-  providers: [StatsService, StatsQueries],
+  providers: [StatsService, StatsQueries, YearFigures],
 })
 export class StatsModule {}

@@ -15,15 +15,18 @@ import {
 } from './dto/stats-responses.dto.js';
 import { StatsQueries, type Scope } from './stats-queries.js';
 import { streaksOf } from './streaks.js';
+import { YearFigures } from './year-figures.js';
 
 /**
- * The group's stats (opinions.md §2): every figure from a fixed number of aggregate queries
- * (StatsQueries), whatever the data size; in memory only the streak walk over the picked weeks.
+ * The group's stats (opinions.md §2): the figures of the years in scope brought up to date
+ * (YearFigures), then added up in six aggregate queries (StatsQueries), whatever the data size; in
+ * memory only the streak walk over the picked spans.
  */
 @Injectable()
 export class StatsService {
   constructor(
     private readonly queries: StatsQueries,
+    private readonly yearFigures: YearFigures,
     private readonly clock: Clock,
   ) {}
 
@@ -36,41 +39,35 @@ export class StatsService {
   }
 
   private async stats(scope: Scope): Promise<StatsDto> {
+    await this.yearFigures.bringUpToDate(scope);
     const q = this.queries;
-    // Side by side (ParallelReads), the costliest first: at 10,000 weeks the first two take
-    // 60-70 ms each, the rest 1-30 ms, so the others fill in while those two run.
-    const [rankings, named, members, taste, movies, picked, wrongest, ratings, albums, weeks] =
-      await Promise.all([
-        q.rankings(scope),
-        q.namedStats(scope),
-        q.members(scope),
-        q.taste(scope),
-        q.picked('movie', scope),
-        q.pickedSpans(scope),
-        q.wrongestOpinions(scope),
-        q.ratings(scope),
-        q.picked('album', scope),
-        q.weeks(scope),
-      ]);
+    const [totals, tallies, members, taste, ranked, spans] = await Promise.all([
+      q.totals(scope),
+      q.tallies(scope),
+      q.members(scope),
+      q.taste(scope),
+      q.rankedPicks(scope),
+      q.pickedSpans(scope),
+    ]);
     const now = isoWeekOf(this.clock.now());
-    const streaks = streaksOf(picked, scope.year === null || scope.year === now.year ? now : null);
+    const streaks = streaksOf(spans, scope.year === null || scope.year === now.year ? now : null);
     return {
       year: scope.year,
       totals: {
-        weeks: weeks.weeks,
-        claimed_weeks: weeks.claimed,
-        movie_picks: movies.picks,
-        album_picks: albums.picks,
-        distinct_movies: movies.items,
-        distinct_albums: albums.items,
-        verdicts: ratings.verdicts,
-        reviews: ratings.reviews,
-        runtime_minutes: movies.runtimeMinutes,
+        weeks: totals.weeks,
+        claimed_weeks: totals.claimedWeeks,
+        movie_picks: totals.moviePicks,
+        album_picks: totals.albumPicks,
+        distinct_movies: totals.distinctMovies,
+        distinct_albums: totals.distinctAlbums,
+        verdicts: totals.verdicts,
+        reviews: totals.reviews,
+        runtime_minutes: totals.runtimeMinutes,
       },
       ratings: {
-        count: ratings.totals.count,
-        average: toRatingSummary(ratings.totals).average,
-        histogram: ratings.histogram,
+        count: totals.ratings.count,
+        average: toRatingSummary(totals.ratings).average,
+        histogram: tallies.histogram,
       },
       streaks: {
         current: streaks.current,
@@ -81,21 +78,25 @@ export class StatsService {
       members: members.map((member) =>
         toMemberStats(
           member,
-          wrongest.find((row) => row.memberId === member.id),
+          ranked.wrongest.find((row) => row.memberId === member.id),
         ),
       ),
       decades: {
-        movies: movies.decades.map(toDecadeCount),
-        albums: albums.decades.map(toDecadeCount),
+        movies: tallies.movieDecades.map(toDecadeCount),
+        albums: tallies.albumDecades.map(toDecadeCount),
       },
-      genres: named.genres.map(toGenreStat),
-      top_directors: named.directors.map(toDirectorStat),
-      top_artists: named.artists.map(toArtistStat),
-      top_rated: rankings.topRated.map(toPickStat),
-      divisive: rankings.divisive.map(toPickStat),
-      consensus: rankings.consensus.map(toPickStat),
+      genres: tallies.genres.map(toGenreStat),
+      top_directors: tallies.directors.map(toDirectorStat),
+      top_artists: tallies.artists.map(toArtistStat),
+      top_rated: ranked.topRated.map(toPickStat),
+      divisive: ranked.divisive.map(toPickStat),
+      consensus: ranked.consensus.map(toPickStat),
       taste: taste.map(toTaste),
-      club_vs_tmdb: toClubVsTmdb(rankings.club),
+      club_vs_tmdb: toClubVsTmdb({
+        ...totals.club,
+        overrated: ranked.overrated,
+        underrated: ranked.underrated,
+      }),
     };
   }
 }
