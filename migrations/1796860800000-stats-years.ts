@@ -65,6 +65,14 @@ const TABLES = [
       int('rating_sum'),
       int('name_row', true),
     ],
+    // The overview adds up each key's years: this gives them key by key, without a sort or a visit
+    // to the table (the primary key, year first, serves a year and the recompute's deletes).
+    indices: [
+      new TableIndex({
+        name: 'IDX_stats_year_tallies_tally_key',
+        columnNames: ['tally', 'tally_key', 'year', 'count', 'ratings', 'rating_sum', 'name_row'],
+      }),
+    ],
   }),
   new Table({
     name: 'stats_year_members',
@@ -110,7 +118,10 @@ const TABLES = [
       double('rank_tie_break', false),
       int('your_rating', true),
     ],
-    indices: [new TableIndex({ name: 'IDX_stats_year_picks_year', columnNames: ['year'] })],
+    indices: [
+      new TableIndex({ name: 'IDX_stats_year_picks_year', columnNames: ['year'] }),
+      new TableIndex({ name: 'IDX_stats_year_picks_list_year', columnNames: ['list', 'year'] }),
+    ],
   }),
   new Table({
     name: 'stats_year_spans',

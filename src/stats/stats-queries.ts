@@ -204,10 +204,17 @@ export class StatsQueries {
         `${name} ASC`,
         `${id} ASC`,
       ];
+      // Only keys counted at least as often as the last of the top `limit` can be among them: the
+      // names (22,000 directors at 10,000 weeks) are joined to those alone.
+      const contenders =
+        limit === undefined
+          ? ''
+          : ` AND s.count >= COALESCE((SELECT c.count FROM sums c WHERE c.tally = '${list}' ` +
+            `ORDER BY c.count DESC LIMIT 1 OFFSET ${limit - 1}), 0)`;
       return (
         `SELECT s.tally AS list, 0 AS sort_key, ${id} AS id, ${name} AS name, s.count, s.ratings, ` +
         `s.rating_sum, ${unrated} AS sort_unrated, CAST(${average} AS DOUBLE PRECISION) AS sort_average ` +
-        `FROM sums s ${join} WHERE s.tally = '${list}' ORDER BY ${order.join(', ')}` +
+        `FROM sums s ${join} WHERE s.tally = '${list}'${contenders} ORDER BY ${order.join(', ')}` +
         (limit === undefined ? '' : ` LIMIT ${limit}`)
       );
     };
@@ -317,16 +324,40 @@ export class StatsQueries {
    * then position, with each pick's title and picker.
    */
   async rankedPicks(scope: Scope): Promise<RankedPicks> {
+    const order = (alias: string) =>
+      [
+        'rank_key DESC',
+        'rank_tie_break DESC',
+        'year DESC',
+        'week_number DESC',
+        'kind_order ASC',
+        'position ASC',
+      ]
+        .map((key) => `${alias}.${key}`)
+        .join(', ');
+    // Each ranking's best 5 by ORDER BY … LIMIT (from the (list, year) index, no sort of them all);
+    // each member's wrongest by a window over the few wrongest rows. Titles join the rows kept.
+    const rankings = (
+      ['top_rated', 'divisive', 'consensus', 'overrated', 'underrated'] as const
+    ).map(
+      (list) =>
+        `SELECT p.*, 0 AS place FROM stats_year_picks p WHERE p.list = '${list}' ` +
+        `AND ${inScope('p', scope)} ORDER BY ${order('p')} LIMIT ${TOP_PICKS}`,
+    );
+    const wrongest =
+      'SELECT * FROM (SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.member_id ORDER BY ' +
+      `${order('p')}) AS place FROM stats_year_picks p WHERE p.list = 'wrongest' ` +
+      `AND ${inScope('p', scope)}) w WHERE w.place = 1`;
     const rows = await this.rows(
       'SELECT r.*, COALESCE(m.title, a.title) AS title, picker.username AS picker_username FROM (' +
-        'SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.list, p.member_id ORDER BY p.rank_key DESC, ' +
-        'p.rank_tie_break DESC, p.year DESC, p.week_number DESC, p.kind_order ASC, p.position ASC) AS place ' +
-        `FROM stats_year_picks p WHERE ${inScope('p', scope)}) r ` +
+        [...rankings, wrongest]
+          .map((list, index) => `SELECT * FROM (${list}) list_${index}`)
+          .join(' UNION ALL ') +
+        ') r ' +
         "LEFT JOIN movies m ON r.kind = 'movie' AND m.id = r.item_id " +
         "LEFT JOIN albums a ON r.kind = 'album' AND a.id = r.item_id " +
         'LEFT JOIN users picker ON picker.id = r.picker_id ' +
-        `WHERE r.place <= CASE WHEN r.list = 'wrongest' THEN 1 ELSE ${TOP_PICKS} END ` +
-        'ORDER BY r.list, r.member_id, r.place',
+        `ORDER BY r.list, r.member_id, ${order('r')}`,
       scope,
     );
     const list = (name: RankingList | 'wrongest') => rows.filter((row) => row.list === name);
