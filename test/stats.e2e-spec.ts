@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
+import { StatsYears } from '../src/database/stats-years.js';
 import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createThrowawayDatabase } from './support/throwaway-postgres.js';
@@ -395,6 +396,28 @@ describe.each(DRIVERS)('Stats on %s (opinions.md §2)', (_driver, openDatabase) 
       taste: [],
       club_vs_tmdb: { movies: 0, average_delta: null, overrated: [], underrated: [] },
     });
+  });
+
+  it('parallel reads while every year is stale: one computes them, all answer alike', async () => {
+    const settled = await get('/api/stats/overview');
+    await t.dataSource.transaction((manager) => StatsYears.all(manager));
+
+    const replies = await Promise.all([
+      ...Array.from({ length: 6 }, () => get('/api/stats/overview')),
+      get('/api/stats/by-year/2020'),
+      get('/api/stats/by-year/2021'),
+    ]);
+
+    expect(replies.map((reply) => reply.status)).toEqual(Array(8).fill(200));
+    for (const reply of replies.slice(0, 6)) expect(reply.body).toEqual(settled.body);
+    const stored = await t.dataSource.query<{ year: number; rows: number | string }[]>(
+      'SELECT year, COUNT(*) AS rows FROM stats_year_totals GROUP BY year ORDER BY year',
+    );
+    expect(stored.map((row) => [Number(row.year), Number(row.rows)])).toEqual([
+      [2019, 1],
+      [2020, 1],
+      [2021, 1],
+    ]);
   });
 });
 

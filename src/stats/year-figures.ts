@@ -50,25 +50,23 @@ export class YearFigures {
   }
 
   /**
-   * The years in scope (or among `among`) whose figures are not current: years with weeks and
-   * without current figures, and years marked since (their weeks may all be gone).
+   * The years in scope (or among `among`) whose figures are not current: those of the years that
+   * have weeks or figures (a year whose weeks are all gone still has its figures to clear). With
+   * `stats_years` emptied, every year is computed again.
    */
   private async staleYears(
     manager: EntityManager,
     scope: Scope,
     among?: number[],
   ): Promise<number[]> {
-    const inScope = (column: string) =>
-      among !== undefined
-        ? `${column} IN (:...years)`
-        : scope.year === null
-          ? 'true'
-          : `${column} = :year`;
-    const stale = '(y.figures_of IS NULL OR y.figures_of <> y.changes)';
+    const inScope =
+      among !== undefined ? 'year IN (:...years)' : scope.year === null ? 'true' : 'year = :year';
     const [sql, parameters] = this.dataSource.driver.escapeQueryWithParameters(
-      `SELECT d.year FROM (SELECT DISTINCT year FROM weeks) d LEFT JOIN stats_years y ON y.year = d.year ` +
-        `WHERE ${stale} AND ${inScope('d.year')} ` +
-        `UNION SELECT y.year FROM stats_years y WHERE ${stale} AND ${inScope('y.year')} ORDER BY 1`,
+      'SELECT d.year FROM (' +
+        `SELECT DISTINCT year FROM weeks WHERE ${inScope} ` +
+        `UNION SELECT year FROM stats_year_totals WHERE ${inScope}` +
+        ') d LEFT JOIN stats_years y ON y.year = d.year ' +
+        'WHERE y.figures_of IS NULL OR y.figures_of <> y.changes ORDER BY d.year',
       { year: scope.year, years: among },
     );
     const rows = await manager.query<{ year: number | string }[]>(sql, parameters);
