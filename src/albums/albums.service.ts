@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import { insertChunked } from '../database/insert-chunked.js';
 import { isoTimestampReader } from '../database/compiled-query.js';
 import { SelectedItems, type SelectedItemsPage } from '../database/selected-items.js';
+import { StatsYears } from '../database/stats-years.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { CatalogCache, type Cached } from '../cache/catalog-cache.js';
 import type {
@@ -115,6 +116,7 @@ export class AlbumsService {
     const now = this.clock.now();
     return this.transactions.run(['catalog'], async (manager) => {
       const album = await upsertAlbum(manager, data, coverArtSource, now);
+      await StatsYears.ofItems(manager, 'album', [album.id]);
       if (requestedId !== album.musicbrainzId) {
         await manager
           .createQueryBuilder()

@@ -6,6 +6,7 @@ import { CatalogUrls } from '../catalog/catalog-urls.js';
 import type { AlbumData, MovieCreditsData, MovieData } from '../catalog/catalog.types.js';
 import { Clock } from '../common/clock.js';
 import { insertChunked } from '../database/insert-chunked.js';
+import { StatsYears } from '../database/stats-years.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { Movie } from '../movies/entities/movie.entity.js';
 import { movieColumns, replaceMovieCredits, replaceMovieGenres } from '../movies/movies.service.js';
@@ -112,6 +113,8 @@ export class ImportService {
             await importWeeks(manager, document.weeks.slice(i, i + WEEK_CHUNK), resolved, report);
           }
           if (options.dryRun) throw new DryRun(report);
+          // Catalog updates reach years beyond the file's weeks: every year, once the rows are in.
+          await StatsYears.all(manager);
           return report;
         },
       );

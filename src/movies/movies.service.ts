@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { INSERT_CHUNK, insertChunked } from '../database/insert-chunked.js';
 import { isoTimestampReader } from '../database/compiled-query.js';
 import { SelectedItems, type SelectedItemsPage } from '../database/selected-items.js';
+import { StatsYears } from '../database/stats-years.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { CatalogCache, type Cached } from '../cache/catalog-cache.js';
 import type {
@@ -150,6 +151,7 @@ export class MoviesService {
       } else {
         ({ id } = await manager.save(manager.create(Movie, { ...columns, creditsCachedAt: null })));
       }
+      await StatsYears.ofItems(manager, 'movie', [id]);
       await replaceMovieGenres(manager, id, data.genres);
       if (credits) await replaceMovieCredits(manager, id, credits, now);
       return manager.findOneByOrFail(Movie, { id });
@@ -159,6 +161,7 @@ export class MoviesService {
   private storeCredits(movieId: number, credits: MovieCreditsData): Promise<Movie> {
     const now = this.clock.now();
     return this.transactions.run(['catalog'], async (manager) => {
+      await StatsYears.ofItems(manager, 'movie', [movieId]);
       await replaceMovieCredits(manager, movieId, credits, now);
       return manager.findOneByOrFail(Movie, { id: movieId });
     });

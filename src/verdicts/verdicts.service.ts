@@ -5,6 +5,7 @@ import { ApiError } from '../common/api-error.js';
 import { Clock } from '../common/clock.js';
 import { countsBy } from '../database/counts.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../database/errors.js';
+import { StatsYears } from '../database/stats-years.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import type { User } from '../users/entities/user.entity.js';
 import type { PickKind, PutVerdictDto } from './dto/verdict-requests.dto.js';
@@ -70,6 +71,9 @@ export class VerdictsService {
       try {
         return await this.transactions.run(['verdicts'], async (manager) => {
           const pick = await findPick(manager);
+          // Before the writes, as every week and verdict writer that can: on PostgreSQL the year's
+          // row is then the first lock taken, so none holds it while waiting for another's rows.
+          await StatsYears.ofPicks(manager, pick.kind, [pick.id]);
           const mine = { [PICK_COLUMNS[pick.kind].property]: pick.id, userId: author.id };
           const now = this.clock.now();
           const existing = await manager.findOneBy(Verdict, mine);
@@ -105,6 +109,7 @@ export class VerdictsService {
   async remove(findPick: FindPick, author: User): Promise<void> {
     await this.transactions.run(['verdicts'], async (manager) => {
       const pick = await findPick(manager);
+      await StatsYears.ofPicks(manager, pick.kind, [pick.id]);
       const removed = await manager.delete(Verdict, {
         [PICK_COLUMNS[pick.kind].property]: pick.id,
         userId: author.id,

@@ -6,6 +6,7 @@ import type { Movie } from '../movies/entities/movie.entity.js';
 import { MoviesService } from '../movies/movies.service.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/errors.js';
+import { StatsYears } from '../database/stats-years.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
@@ -95,6 +96,7 @@ export class WeekItemsService {
           where: { id: weekId },
         });
         if (!week) throw new ApiError(404, WEEK_NOT_FOUND);
+        await StatsYears.ofWeeks(manager, [weekId]);
         if (checkWeekAccess('add', week, user.id) === 'claim') {
           const claimed = await manager.update(
             Week,
@@ -135,6 +137,7 @@ export class WeekItemsService {
       this.transactions.run(['weeks', 'verdicts'], async (manager) => {
         const item = await pickAt(manager, table, weekId, position);
         if (!item) throw noPickAt(table, position);
+        await StatsYears.ofWeeks(manager, [weekId]);
         const pick = { kind: table.noun, id: item.id };
         const judged = await this.verdicts.countByOthers(manager, pick, picker.id);
         if (judged > 0) {

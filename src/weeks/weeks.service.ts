@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { countsBy } from '../database/counts.js';
 import { isUniqueViolation } from '../database/errors.js';
+import { StatsYears } from '../database/stats-years.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { ApiError } from '../common/api-error.js';
 import type { User } from '../users/entities/user.entity.js';
@@ -48,8 +49,8 @@ export class WeeksService {
   async create(owner: User, { year, week_number, notes }: CreateWeekDto): Promise<Week> {
     const now = this.clock.now();
     try {
-      const week = await this.transactions.run(['weeks'], (manager) =>
-        manager.save(
+      const week = await this.transactions.run(['weeks'], async (manager) => {
+        const created = await manager.save(
           manager.create(Week, {
             userId: owner.id,
             year,
@@ -58,8 +59,10 @@ export class WeeksService {
             createdAt: now,
             updatedAt: now,
           }),
-        ),
-      );
+        );
+        await StatsYears.ofWeeks(manager, [created.id]);
+        return created;
+      });
       return Object.assign(week, { owner });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -81,8 +84,8 @@ export class WeeksService {
     let current = await this.weeks.findOneBy({ year, weekNumber: week });
     if (!current) {
       const now = this.clock.now();
-      await this.transactions.run(['weeks'], (manager) =>
-        manager
+      current = await this.transactions.run(['weeks'], async (manager) => {
+        await manager
           .createQueryBuilder()
           .insert()
           .into(Week)
@@ -95,9 +98,11 @@ export class WeeksService {
             updatedAt: now,
           })
           .orIgnore()
-          .execute(),
-      );
-      current = await this.weeks.findOneByOrFail({ year, weekNumber: week });
+          .execute();
+        const created = await manager.findOneByOrFail(Week, { year, weekNumber: week });
+        await StatsYears.ofWeeks(manager, [created.id]);
+        return created;
+      });
     }
     return this.detail(current.id);
   }
@@ -123,6 +128,7 @@ export class WeeksService {
     const week = { weekId: id };
     await retryRefusedDelete(() =>
       this.transactions.run(['weeks', 'verdicts'], async (manager) => {
+        await StatsYears.ofWeeks(manager, [id]);
         const judged = await this.verdicts.countByOthers(manager, week, owner.id);
         if (judged > 0) {
           throw new ApiError(
