@@ -11,14 +11,19 @@
  *   100× the data.
  * - Throughput, cache on: BENCH_CONNECTIONS (50) connections, alternating app, reference, app,
  *   reference; the better run of each. Target: the stats ≥ 1× the reference's week detail req/s.
- * - Queries: the statements one overview and one year run (StatsService called in-process on the
- *   same file, statements counted through TypeORM's logger); they must not grow with the data.
+ * - Queries: the statements one overview and one year run (StatsService called in-process on a copy
+ *   of the file, statements counted through TypeORM's logger); they must not grow with the data.
+ *   The first overview computes every year's figures (YearFigures): counted and timed apart, with
+ *   an overview after a write to one year. The HTTP apps compute them during their warm-up, so the
+ *   latency runs measure current figures: what every read after the first finds, unless a write
+ *   has just changed a year (then it is the "after a write" figure).
  * It reports; it never fails a build. Only 127.0.0.1 is ever contacted.
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StatsYears } from '../src/database/stats-years.js';
 import { StatsService } from '../src/stats/stats.service.js';
 import { createTestApp } from '../test/support/test-app.js';
 import {
@@ -70,7 +75,7 @@ interface Measured {
   latency: Record<Endpoint['key'], Run>;
   cached: Record<Endpoint['key'], Run>;
   reference: Record<Endpoint['key'], Run>;
-  queries: Record<Endpoint['key'], number>;
+  queries: Record<Endpoint['key'] | 'computing', number>;
   runs: Run[];
 }
 
@@ -80,17 +85,23 @@ interface Yardstick {
   oneConnection: number;
   /** StatsService.overview() itself, its statements on the reader threads, p50. */
   readerThreads: number;
+  /** The first overview, which computes the figures of every year (once, after the migration). */
+  computingEveryYear: number;
+  /** An overview after a write to one year, which recomputes that year, p50. */
+  afterAWrite: number;
 }
 
 /**
- * The statements StatsService runs for each endpoint, on a copy of the seeded file; and, as a
+ * The statements StatsService runs for each endpoint, on a copy of the seeded file (the first
+ * overview computes every year's figures; the counts after it are those of current figures); what
+ * computing them costs, at first and after a write to one year; and, as a
  * yardstick of the machine's speed during this run (it moves by half within an hour here), the
  * overview's statements timed one after the other and side by side, with no HTTP around them.
  */
 async function inProcess(
   seed: SeededStats,
   dir: string,
-): Promise<{ queries: Record<Endpoint['key'], number>; yardstick: Yardstick }> {
+): Promise<{ queries: Measured['queries']; yardstick: Yardstick }> {
   const file = join(dir, `count-${seed.weeks}.db`);
   await copyFile(seed.file, file);
   const app = await createTestApp({
@@ -98,6 +109,10 @@ async function inProcess(
   });
   try {
     const stats = app.app.get(StatsService);
+    const [{ id: aWeekId }] = await app.dataSource.query<{ id: number }[]>(
+      'SELECT id FROM weeks WHERE year = ? ORDER BY week_number LIMIT 1',
+      [seed.midYear],
+    );
     const logger = app.dataSource.logger;
     const original = logger.logQuery.bind(logger);
     let statements: [string, unknown[]][] = [];
@@ -110,7 +125,11 @@ async function inProcess(
       await work();
       return statements.length;
     };
+    const computingStarted = performance.now();
+    const computing = await count(() => stats.overview());
+    const computingEveryYear = performance.now() - computingStarted;
     const queries = {
+      computing,
       overview: await count(() => stats.overview()),
       year: await count(() => stats.byYear(seed.midYear)),
     };
@@ -131,6 +150,11 @@ async function inProcess(
         for (const [sql, parameters] of overview) await app.dataSource.query(sql, parameters);
       }),
       readerThreads: await p50(() => stats.overview()),
+      computingEveryYear,
+      afterAWrite: await p50(async () => {
+        await app.dataSource.transaction((manager) => StatsYears.ofWeeks(manager, [aWeekId]));
+        return stats.overview();
+      }),
     };
     return { queries, yardstick };
   } finally {
@@ -202,7 +226,10 @@ try {
     console.log(
       `  the overview in-process, no HTTP: its ${queries.overview} statements one after the other on one ` +
         `connection ${ms(yardstick.oneConnection)} ms, StatsService on the reader threads ` +
-        `${ms(yardstick.readerThreads)} ms (p50 of 7: the machine's speed in this run)`,
+        `${ms(yardstick.readerThreads)} ms (p50 of 7: the machine's speed in this run)\n` +
+        `  computing the figures: every year's (the first overview, ${queries.computing} statements) ` +
+        `${ms(yardstick.computingEveryYear)} ms, once; one year's after a write to it, with the ` +
+        `overview that follows, ${ms(yardstick.afterAWrite)} ms (p50 of 7)`,
     );
     const urls = { uncached: '', cached: '', reference: '' };
     for (const key of Object.keys(urls) as (keyof typeof urls)[]) {
@@ -333,9 +360,9 @@ try {
   }
 
   console.log('\nStatements per answer (StatsService alone, in-process)\n');
-  for (const key of ['overview', 'year'] as const) {
+  for (const key of ['overview', 'year', 'computing'] as const) {
     report(
-      `${key}: at ${weeksLabel(small.seed.weeks)} and ${weeksLabel(large.seed.weeks)} weeks`,
+      `${key === 'computing' ? 'overview computing every year' : key}: at ${weeksLabel(small.seed.weeks)} and ${weeksLabel(large.seed.weeks)} weeks`,
       `${small.queries[key]}, ${large.queries[key]}`,
       'the same at both sizes',
       small.queries[key] === large.queries[key],
