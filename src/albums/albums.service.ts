@@ -116,7 +116,6 @@ export class AlbumsService {
     const now = this.clock.now();
     return this.transactions.run(['catalog'], async (manager) => {
       const album = await upsertAlbum(manager, data, coverArtSource, now);
-      await StatsYears.ofItems(manager, 'album', [album.id]);
       if (requestedId !== album.musicbrainzId) {
         await manager
           .createQueryBuilder()
@@ -127,6 +126,8 @@ export class AlbumsService {
           .execute();
       }
       await replaceAlbumCredits(manager, album.id, data.credits, now);
+      // Last, as a movie's (MoviesService.fetchMovie): a pick committed meanwhile is seen.
+      await StatsYears.ofItems(manager, 'album', [album.id]);
       return album;
     });
   }

@@ -36,8 +36,12 @@ export const StatsYears = {
       itemIds,
     ),
 
-  /** Every year that has weeks (an import). */
-  all: (manager: EntityManager) => mark(manager, 'SELECT w.year FROM weeks w', null),
+  /**
+   * Every year that has weeks or a counter (an import, which marks before it writes: a year whose
+   * weeks are all gone keeps its counter, and one without either has no figures to be stale).
+   */
+  all: (manager: EntityManager) =>
+    mark(manager, 'SELECT w.year FROM weeks w UNION SELECT s.year FROM stats_years s', null),
 };
 
 const PICKS = { movie: 'week_movies', album: 'week_albums' } as const;

@@ -104,6 +104,10 @@ export class ImportService {
             ) as Record<ImportKind, ImportCounts>,
             conflicts: [],
           };
+          // Catalog updates reach years beyond the file's weeks: every year. First, like the API's
+          // writers mark before they write, so that on PostgreSQL no one holds a year's counter
+          // while waiting for rows this holds (a deadlock); new years count as changed without one.
+          await StatsYears.all(manager);
           const resolved: Resolved = {
             users: await this.importUsers(manager, document, report),
             movies: await importMovies(manager, document.movies, report),
@@ -113,8 +117,6 @@ export class ImportService {
             await importWeeks(manager, document.weeks.slice(i, i + WEEK_CHUNK), resolved, report);
           }
           if (options.dryRun) throw new DryRun(report);
-          // Catalog updates reach years beyond the file's weeks: every year, once the rows are in.
-          await StatsYears.all(manager);
           return report;
         },
       );

@@ -151,9 +151,11 @@ export class MoviesService {
       } else {
         ({ id } = await manager.save(manager.create(Movie, { ...columns, creditsCachedAt: null })));
       }
-      await StatsYears.ofItems(manager, 'movie', [id]);
       await replaceMovieGenres(manager, id, data.genres);
       if (credits) await replaceMovieCredits(manager, id, credits, now);
+      // Last: the years it is picked in are read as late as possible, so that a pick of it
+      // committed meanwhile (on PostgreSQL) is among them.
+      await StatsYears.ofItems(manager, 'movie', [id]);
       return manager.findOneByOrFail(Movie, { id });
     });
   }
@@ -161,8 +163,8 @@ export class MoviesService {
   private storeCredits(movieId: number, credits: MovieCreditsData): Promise<Movie> {
     const now = this.clock.now();
     return this.transactions.run(['catalog'], async (manager) => {
-      await StatsYears.ofItems(manager, 'movie', [movieId]);
       await replaceMovieCredits(manager, movieId, credits, now);
+      await StatsYears.ofItems(manager, 'movie', [movieId]);
       return manager.findOneByOrFail(Movie, { id: movieId });
     });
   }
