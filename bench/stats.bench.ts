@@ -83,8 +83,8 @@ interface Measured {
 interface Yardstick {
   /** The overview's statements one after the other on the app's own connection, p50. */
   oneConnection: number;
-  /** StatsService.overview() itself, its statements on the reader threads, p50. */
-  readerThreads: number;
+  /** StatsService.overview() itself: the statements and the answer built from their rows, p50. */
+  service: number;
   /** The first overview, which computes the figures of every year (once, after the migration). */
   computingEveryYear: number;
   /** An overview after a write to one year, which recomputes that year, p50. */
@@ -96,7 +96,7 @@ interface Yardstick {
  * overview computes every year's figures; the counts after it are those of current figures); what
  * computing them costs, at first and after a write to one year; and, as a
  * yardstick of the machine's speed during this run (it moves by half within an hour here), the
- * overview's statements timed one after the other and side by side, with no HTTP around them.
+ * overview's statements replayed one after the other, and StatsService.overview(), with no HTTP around them.
  */
 async function inProcess(
   seed: SeededStats,
@@ -149,7 +149,7 @@ async function inProcess(
       oneConnection: await p50(async () => {
         for (const [sql, parameters] of overview) await app.dataSource.query(sql, parameters);
       }),
-      readerThreads: await p50(() => stats.overview()),
+      service: await p50(() => stats.overview()),
       computingEveryYear,
       afterAWrite: await p50(async () => {
         await app.dataSource.transaction((manager) => StatsYears.ofWeeks(manager, [aWeekId]));
@@ -225,8 +225,8 @@ try {
     const { queries, yardstick } = await inProcess(seed, dir);
     console.log(
       `  the overview in-process, no HTTP: its ${queries.overview} statements one after the other on one ` +
-        `connection ${ms(yardstick.oneConnection)} ms, StatsService on the reader threads ` +
-        `${ms(yardstick.readerThreads)} ms (p50 of 7: the machine's speed in this run)\n` +
+        `connection ${ms(yardstick.oneConnection)} ms, StatsService.overview() ` +
+        `${ms(yardstick.service)} ms (p50 of 7: the machine's speed in this run)\n` +
         `  computing the figures: every year's (the first overview, ${queries.computing} statements) ` +
         `${ms(yardstick.computingEveryYear)} ms, once; one year's after a write to it, with the ` +
         `overview that follows, ${ms(yardstick.afterAWrite)} ms (p50 of 7)`,

@@ -30,7 +30,7 @@ interface Database {
 /** The same queries on both drivers (opinions.md §2.3): each figure is asserted on each. */
 const DRIVERS: [string, () => Promise<Database>][] = [
   ['SQLite', () => Promise.resolve({ env: {}, drop: () => Promise.resolve() })],
-  // A file, unlike memory, is read by other connections: the statements run on reader threads.
+  // A file, as deployed: the recompute's writes and the reads go through its WAL.
   [
     'a SQLite file',
     () => {

@@ -7,7 +7,6 @@ import { ChangeFeed } from './change-feed.js';
 import { DataVersion } from './data-version.js';
 import { initializeAndMigrate } from './locked-migrations.js';
 import { OutsideWrites, OutsideWritesMiddleware } from './outside-writes.js';
-import { ParallelReads } from './parallel-reads.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 @Global()
@@ -24,8 +23,8 @@ import { TransactionRunner } from './transaction-runner.js';
       dataSourceFactory: (options) => initializeAndMigrate(options!),
     }),
   ],
-  providers: [DataVersion, TransactionRunner, OutsideWrites, ChangeFeed, ParallelReads],
-  exports: [DataVersion, TransactionRunner, ParallelReads],
+  providers: [DataVersion, TransactionRunner, OutsideWrites, ChangeFeed],
+  exports: [DataVersion, TransactionRunner],
 })
 export class DatabaseModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
