@@ -459,29 +459,26 @@ describe('Stats after each write, on the lane database', () => {
 // The lane database is PostgreSQL already on the postgres lane: there these cases are the ones above
 // (left out, not skipped: CI runs no skipped test).
 const onPostgresToo = E2E_ON_POSTGRES ? () => undefined : describe;
-onPostgresToo(
-  'Stats after each verdict and pick write, on PostgreSQL',
-  () => {
-    const clock = new FakeClock(NOW);
-    let fake: FakeUpstream;
-    let database: { url: string; drop(): Promise<void> };
-    let lane: Lane;
+onPostgresToo('Stats after each verdict and pick write, on PostgreSQL', () => {
+  const clock = new FakeClock(NOW);
+  let fake: FakeUpstream;
+  let database: { url: string; drop(): Promise<void> };
+  let lane: Lane;
 
-    beforeAll(async () => {
-      fake = await FakeUpstream.start();
-      database = await createThrowawayDatabase('wo_stats_freshness');
-      lane = await openLane(fake, clock, { DATABASE_URL: database.url });
-    });
+  beforeAll(async () => {
+    fake = await FakeUpstream.start();
+    database = await createThrowawayDatabase('wo_stats_freshness');
+    lane = await openLane(fake, clock, { DATABASE_URL: database.url });
+  });
 
-    afterAll(async () => {
-      await lane?.t.close();
-      await database?.drop();
-      await fake?.stop();
-    });
+  afterAll(async () => {
+    await lane?.t.close();
+    await database?.drop();
+    await fake?.stop();
+  });
 
-    verdictAndPickCases(() => lane);
-  },
-);
+  verdictAndPickCases(() => lane);
+});
 
 describe('Stats after the admin commands that write', () => {
   const clock = new FakeClock(NOW);
