@@ -104,9 +104,12 @@ export class ImportService {
             ) as Record<ImportKind, ImportCounts>,
             conflicts: [],
           };
-          // Catalog updates reach years beyond the file's weeks: every year. First, like the API's
-          // writers mark before they write, so that on PostgreSQL no one holds a year's counter
-          // while waiting for rows this holds (a deadlock); new years count as changed without one.
+          // Catalog updates reach years beyond the file's weeks: every year (a new year counts as
+          // changed without a mark). First, as verdict and week writers mark before they write: on
+          // PostgreSQL none of them then holds a year's counter while waiting for rows this holds.
+          // A movie or album stored from upstream marks its years last, after its own row: should
+          // one the import also updates be stored meanwhile, PostgreSQL cancels one of the two as a
+          // deadlock (an import can be run again; it is one transaction).
           await StatsYears.all(manager);
           const resolved: Resolved = {
             users: await this.importUsers(manager, document, report),
