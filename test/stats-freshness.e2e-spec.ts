@@ -138,6 +138,16 @@ async function statsOf(t: TestApp, who: Member, year: number): Promise<Snapshot>
 }
 
 /** Status 200 or 201: a verdict PUT replaced or created. */
+/** Past CATALOG_TTL, a detail read fetches the item again from the fake upstream and stores it. */
+async function refetchPastTtl(lane: Lane, clock: FakeClock, path: string, who: Member) {
+  clock.advance(2 * HOUR_MS);
+  const refreshed = await request(lane.t.server).get(path).set(who.auth);
+  expect({ status: refreshed.status, cached: refreshed.body.cached }).toEqual({
+    status: 200,
+    cached: false,
+  });
+}
+
 function expectPut(status: number): void {
   expect([200, 201]).toContain(status);
 }
@@ -364,14 +374,7 @@ describe('Stats after each write, on the lane database', () => {
     expect(before.year.decades.movies).toEqual([{ decade: 1990, count: 1 }]);
     expect(before.year.genres).toEqual([]);
 
-    clock.advance(2 * HOUR_MS);
-    const refreshed = await request(lane.t.server)
-      .get(`/api/movies/${TMDB.INCEPTION}`)
-      .set(lane.alice.auth);
-    expect({ status: refreshed.status, cached: refreshed.body.cached }).toEqual({
-      status: 200,
-      cached: false,
-    });
+    await refetchPastTtl(lane, clock, `/api/movies/${TMDB.INCEPTION}`, lane.alice);
     const after = await lane.stats(year);
     expectTotalsMoved(before, after, { runtime_minutes: 48 });
     expect(after.year.decades.movies).toEqual([{ decade: 2010, count: 1 }]);
@@ -436,14 +439,7 @@ describe('Stats after each write, on the lane database', () => {
     expect(before.year.decades.albums).toEqual([{ decade: 1990, count: 1 }]);
     expect(before.year.top_artists).toEqual([]);
 
-    clock.advance(2 * HOUR_MS);
-    const refreshed = await request(lane.t.server)
-      .get(`/api/albums/${MB.DARK_SIDE}`)
-      .set(lane.bob.auth);
-    expect({ status: refreshed.status, cached: refreshed.body.cached }).toEqual({
-      status: 200,
-      cached: false,
-    });
+    await refetchPastTtl(lane, clock, `/api/albums/${MB.DARK_SIDE}`, lane.bob);
     const after = await lane.stats(year);
     expect(after.year.decades.albums).toEqual([{ decade: 1970, count: 1 }]);
     expect(

@@ -107,6 +107,10 @@ const STAMP_YEARS = 'UPDATE stats_years SET figures_of = changes WHERE year IN (
 
 type Kind = 'movie' | 'album';
 
+/** One SELECT per kind of pick, as `… UNION ALL …`. */
+const bothKinds = (select: (kind: Kind) => string) =>
+  (['movie', 'album'] as const).map(select).join(' UNION ALL ');
+
 const KINDS = {
   movie: {
     picks: 'week_movies',
@@ -178,13 +182,11 @@ const TOTALS =
   `LEFT JOIN (SELECT w.year, COUNT(*) AS picks FROM ${picksOf('album')} WHERE ${IN_YEARS} GROUP BY w.year) albums ` +
   'ON albums.year = w.year ' +
   'LEFT JOIN (SELECT v.year, SUM(v.verdicts) AS verdicts, SUM(v.reviews) AS reviews FROM (' +
-  (['movie', 'album'] as const)
-    .map(
-      (kind) =>
-        `SELECT w.year, COUNT(*) AS verdicts, COUNT(v.review) AS reviews FROM ${verdictsOf(kind)} ` +
-        `WHERE ${IN_YEARS} GROUP BY w.year`,
-    )
-    .join(' UNION ALL ') +
+  bothKinds(
+    (kind) =>
+      `SELECT w.year, COUNT(*) AS verdicts, COUNT(v.review) AS reviews FROM ${verdictsOf(kind)} ` +
+      `WHERE ${IN_YEARS} GROUP BY w.year`,
+  ) +
   ') v GROUP BY v.year) verdicts ON verdicts.year = w.year ' +
   // The club (opinions.md §2.1): rated movie picks whose movie has TMDB votes.
   `LEFT JOIN (SELECT r.year, COUNT(*) AS movies, SUM(${AVERAGE} - m.vote_average) AS delta_sum ` +
@@ -198,13 +200,11 @@ const TALLIES =
   [
     // Ratings by value, both kinds together.
     "SELECT r.year, 'rating', r.rating, SUM(r.count), 0, 0, CAST(NULL AS INTEGER) FROM (" +
-      (['movie', 'album'] as const)
-        .map(
-          (kind) =>
-            `SELECT w.year, v.rating, COUNT(*) AS count FROM ${verdictsOf(kind)} ` +
-            `WHERE ${IN_YEARS} AND v.rating IS NOT NULL GROUP BY w.year, v.rating`,
-        )
-        .join(' UNION ALL ') +
+      bothKinds(
+        (kind) =>
+          `SELECT w.year, v.rating, COUNT(*) AS count FROM ${verdictsOf(kind)} ` +
+          `WHERE ${IN_YEARS} AND v.rating IS NOT NULL GROUP BY w.year, v.rating`,
+      ) +
       ') r GROUP BY r.year, r.rating',
     // Picks by decade of their item's release (those without a release date are in no decade).
     ...(['movie', 'album'] as const).map(
@@ -257,14 +257,12 @@ const MEMBERS =
 const PAIRS =
   'INSERT INTO stats_year_pairs (year, user_a, user_b, shared, difference) ' +
   'SELECT x.year, x.a, x.b, COUNT(*), SUM(x.difference) FROM (' +
-  (['movie', 'album'] as const)
-    .map(
-      (kind) =>
-        `SELECT w.year, v.user_id AS a, o.user_id AS b, ABS(v.rating - o.rating) AS difference ` +
-        `FROM ${verdictsOf(kind)} INNER JOIN verdicts o ON o.${KINDS[kind].verdict} = p.id ` +
-        `AND v.user_id < o.user_id WHERE ${IN_YEARS} AND v.rating IS NOT NULL AND o.rating IS NOT NULL`,
-    )
-    .join(' UNION ALL ') +
+  bothKinds(
+    (kind) =>
+      `SELECT w.year, v.user_id AS a, o.user_id AS b, ABS(v.rating - o.rating) AS difference ` +
+      `FROM ${verdictsOf(kind)} INNER JOIN verdicts o ON o.${KINDS[kind].verdict} = p.id ` +
+      `AND v.user_id < o.user_id WHERE ${IN_YEARS} AND v.rating IS NOT NULL AND o.rating IS NOT NULL`,
+  ) +
   ') x GROUP BY x.year, x.a, x.b';
 
 const PICK_COLUMNS =
@@ -299,7 +297,7 @@ const wrongest = (kind: Kind) =>
 const PICKS =
   'WITH rated AS MATERIALIZED (' +
   `SELECT r.*, m.vote_average AS vote_average, ${AVERAGE} AS average, ${VARIANCE} AS variance, ` +
-  `${DELTA} AS delta FROM (${ratedPicks('movie')} UNION ALL ${ratedPicks('album')}) r ` +
+  `${DELTA} AS delta FROM (${bothKinds(ratedPicks)}) r ` +
   "LEFT JOIN movies m ON r.kind = 'movie' AND m.id = r.item_id) " +
   `INSERT INTO stats_year_picks (${PICK_COLUMNS}) SELECT ${PICK_COLUMNS} FROM (` +
   [
