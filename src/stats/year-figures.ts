@@ -5,8 +5,8 @@ import type { Scope } from './stats-queries.js';
 
 /**
  * The stats' figures per ISO year (`stats_year_*`, migration StatsYears1796860800000), which the
- * stats reads add up (StatsQueries): at 10,000 weeks the overview then reads a few hundred rows per
- * year-long history instead of every pick and verdict (bench:stats).
+ * stats reads add up (StatsQueries): at 10,000 weeks the overview then adds up some 40,000 yearly
+ * rows, one per year and key, instead of joining every pick, verdict and credit (bench:stats).
  *
  * A year's figures are current when its `changes` counter (moved by every write that changes what
  * they show: `StatsYears` in src/database) equals the count they were computed at. Before a read,
