@@ -138,6 +138,17 @@ async function statsOf(t: TestApp, who: Member, year: number): Promise<Snapshot>
 }
 
 /** Status 200 or 201: a verdict PUT replaced or created. */
+/** A new week of alice's with this stored movie as its first pick. */
+async function pickInNewWeek(
+  lane: Lane,
+  week: { year: number; week_number: number },
+  tmdbId: number,
+): Promise<void> {
+  const { id } = await judgeableWeek(lane.t.dataSource, lane.weeks, lane.alice, week, {});
+  const added = await lane.weeks.addMovie(lane.alice, id, { tmdb_id: tmdbId, position: 1 });
+  expect(added.status).toBe(201);
+}
+
 /** Past CATALOG_TTL, a detail read fetches the item again from the fake upstream and stores it. */
 async function refetchPastTtl(lane: Lane, clock: FakeClock, path: string, who: Member) {
   clock.advance(2 * HOUR_MS);
@@ -359,17 +370,7 @@ describe('Stats after each write, on the lane database', () => {
       cachedAt: clock.now(),
       creditsCachedAt: clock.now(),
     });
-    const week = await judgeableWeek(
-      lane.t.dataSource,
-      lane.weeks,
-      lane.alice,
-      { year, week_number: 12 },
-      {},
-    );
-    expect(
-      (await lane.weeks.addMovie(lane.alice, week.id, { tmdb_id: movie.tmdbId, position: 1 }))
-        .status,
-    ).toBe(201);
+    await pickInNewWeek(lane, { year, week_number: 12 }, movie.tmdbId);
     const before = await lane.stats(year);
     expect(before.year.decades.movies).toEqual([{ decade: 1990, count: 1 }]);
     expect(before.year.genres).toEqual([]);
@@ -391,17 +392,7 @@ describe('Stats after each write, on the lane database', () => {
       tmdbId: TMDB.REC,
       creditsCachedAt: new Date(clock.now().getTime() - 2 * HOUR_MS),
     });
-    const week = await judgeableWeek(
-      lane.t.dataSource,
-      lane.weeks,
-      lane.alice,
-      { year, week_number: 13 },
-      {},
-    );
-    expect(
-      (await lane.weeks.addMovie(lane.alice, week.id, { tmdb_id: movie.tmdbId, position: 1 }))
-        .status,
-    ).toBe(201);
+    await pickInNewWeek(lane, { year, week_number: 13 }, movie.tmdbId);
     const before = await lane.stats(year);
     expect(before.year.top_directors).toEqual([]);
 
