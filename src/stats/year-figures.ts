@@ -133,6 +133,10 @@ const KINDS = {
   },
 } as const;
 
+/**
+ * Each use binds every year again: weeks are 1900–2100, so at most 201 years × the 7 uses of the
+ * busiest statement (tallies, members), far under SQLite's 32,766 parameters and PostgreSQL's 65,535.
+ */
 const IN_YEARS = 'w.year IN (:...years)';
 
 /** The picks of one kind in the years, as `p`, with their week as `w`. */
