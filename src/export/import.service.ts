@@ -104,13 +104,13 @@ export class ImportService {
             ) as Record<ImportKind, ImportCounts>,
             conflicts: [],
           };
-          // Catalog updates reach years beyond the file's weeks: every year (a new year counts as
-          // changed without a mark). First, as verdict and week writers mark before they write: on
-          // PostgreSQL none of them then holds a year's counter while waiting for rows this holds.
-          // A movie or album stored from upstream marks its years last, after its own row: should
-          // one the import also updates be stored meanwhile, PostgreSQL cancels one of the two as a
-          // deadlock (an import can be run again; it is one transaction).
-          await StatsYears.all(manager);
+          // Catalog updates reach years beyond the file's weeks: every year, and the file's own.
+          // First, as week, pick and verdict writers mark before they write: on PostgreSQL none of
+          // them then holds a row this waits for. So every stats write and recompute waits for the
+          // import to end. A movie or album stored from upstream meanwhile marks its years after
+          // its own row: should the import update that movie too, PostgreSQL cancels one of the
+          // two as a deadlock (the import is one transaction, and can be run again).
+          await StatsYears.all(manager, [...new Set(document.weeks.map((week) => week.year))]);
           const resolved: Resolved = {
             users: await this.importUsers(manager, document, report),
             movies: await importMovies(manager, document.movies, report),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner.js';
 import type { RatingTotals } from '../common/dto/rating-summary.dto.js';
 import type { PickedSpan } from './streaks.js';
 
@@ -105,6 +106,16 @@ export interface PairRow {
   difference: number;
 }
 
+/** What a reply is built from. */
+export interface StatsRows {
+  totals: Totals;
+  tallies: Tallies;
+  members: MemberRow[];
+  taste: PairRow[];
+  ranked: RankedPicks;
+  spans: PickedSpan[];
+}
+
 type RankingList = 'top_rated' | 'divisive' | 'consensus' | 'overrated' | 'underrated';
 type NamedList = 'genre' | 'director' | 'artist';
 
@@ -138,10 +149,31 @@ type Row = Record<string, unknown>;
  */
 @Injectable()
 export class StatsQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  /**
+   * Every sum of a reply, in one unit of work: on SQLite, whose one connection every request shares,
+   * no other unit (a recompute between its deletes and inserts, say) runs a statement among them.
+   */
+  read(scope: Scope): Promise<StatsRows> {
+    return this.transactions.run([], async (manager) => {
+      const [totals, tallies, members, taste, ranked, spans] = await Promise.all([
+        this.totals(scope, manager),
+        this.tallies(scope, manager),
+        this.members(scope, manager),
+        this.taste(scope, manager),
+        this.rankedPicks(scope, manager),
+        this.pickedSpans(scope, manager),
+      ]);
+      return { totals, tallies, members, taste, ranked, spans };
+    });
+  }
 
   /** The scope's counts, the pooled ratings and the club's size and mean delta against TMDB. */
-  async totals(scope: Scope): Promise<Totals> {
+  private async totals(scope: Scope, manager: EntityManager): Promise<Totals> {
     const distinct = (kind: Kind) => {
       const [picks, item] =
         kind === 'movie' ? ['week_movies', 'movie_id'] : ['week_albums', 'album_id'];
@@ -151,6 +183,7 @@ export class StatsQueries {
             'INNER JOIN weeks w ON w.id = p.week_id WHERE w.year = :year';
     };
     const [row = {}] = await this.rows(
+      manager,
       'SELECT t.*, r.*, movies.items AS distinct_movies, albums.items AS distinct_albums FROM ' +
         '(SELECT SUM(t.weeks) AS weeks, SUM(t.claimed_weeks) AS claimed_weeks, ' +
         'SUM(t.movie_picks) AS movie_picks, SUM(t.album_picks) AS album_picks, ' +
@@ -188,7 +221,7 @@ export class StatsQueries {
    * (by count, then name) and the top 10 directors and artists (by count, best rated first and
    * unrated last, then name), each with its number of picks and the totals of their ratings.
    */
-  async tallies(scope: Scope): Promise<Tallies> {
+  private async tallies(scope: Scope, manager: EntityManager): Promise<Tallies> {
     /** A named list, its keys' sums `s` joined to their names, ordered and cut. */
     const named = (list: NamedList, join: string, id: string, name: string, limit?: number) => {
       const byRating = list !== 'genre';
@@ -242,6 +275,7 @@ export class StatsQueries {
       ),
     ];
     const rows = await this.rows(
+      manager,
       'WITH sums AS MATERIALIZED (SELECT t.tally, t.tally_key, SUM(t.count) AS count, ' +
         'SUM(t.ratings) AS ratings, SUM(t.rating_sum) AS rating_sum, MAX(t.name_row) AS name_row ' +
         `FROM stats_year_tallies t WHERE ${inScope('t', scope)} GROUP BY t.tally, t.tally_key) ` +
@@ -269,13 +303,14 @@ export class StatsQueries {
    * Every member who owns a week or gave a verdict in scope, by username: what they own, the
    * ratings they gave, and the ratings others gave their picks.
    */
-  async members(scope: Scope): Promise<MemberRow[]> {
+  private async members(scope: Scope, manager: EntityManager): Promise<MemberRow[]> {
     const sums = ['weeks_owned', 'movie_picks', 'album_picks', 'verdicts_given'].concat(
       ...['given_', 'received_'].map((prefix) =>
         ['ratings', 'rating_sum', 'rating_squares'].map((column) => prefix + column),
       ),
     );
     const rows = await this.rows(
+      manager,
       `SELECT m.user_id AS id, u.username AS username, ${sums.map((column) => `SUM(m.${column}) AS ${column}`).join(', ')} ` +
         `FROM stats_year_members m INNER JOIN users u ON u.id = m.user_id WHERE ${inScope('m', scope)} ` +
         'GROUP BY m.user_id, u.username ORDER BY u.username',
@@ -294,8 +329,9 @@ export class StatsQueries {
   }
 
   /** Pairs of members who both rated at least 3 of the same picks, most alike first. */
-  async taste(scope: Scope): Promise<PairRow[]> {
+  private async taste(scope: Scope, manager: EntityManager): Promise<PairRow[]> {
     const rows = await this.rows(
+      manager,
       'SELECT pair.a AS a_id, ua.username AS a_username, pair.b AS b_id, ub.username AS b_username, ' +
         'pair.shared AS shared, pair.difference AS difference FROM (' +
         'SELECT p.user_a AS a, p.user_b AS b, SUM(p.shared) AS shared, SUM(p.difference) AS difference ' +
@@ -319,7 +355,7 @@ export class StatsQueries {
    * opinion: the best of the years' best, by the same keys, then the latest week, movies first,
    * then position, with each pick's title and picker.
    */
-  async rankedPicks(scope: Scope): Promise<RankedPicks> {
+  private async rankedPicks(scope: Scope, manager: EntityManager): Promise<RankedPicks> {
     const order = (alias: string) =>
       [
         'rank_key DESC',
@@ -345,6 +381,7 @@ export class StatsQueries {
       `${order('p')}) AS place FROM stats_year_picks p WHERE p.list = 'wrongest' ` +
       `AND ${inScope('p', scope)}) w WHERE w.place = 1`;
     const rows = await this.rows(
+      manager,
       'SELECT r.*, COALESCE(m.title, a.title) AS title, picker.username AS picker_username FROM (' +
         [...rankings, wrongest]
           .map((list, index) => `SELECT * FROM (${list}) list_${index}`)
@@ -381,8 +418,9 @@ export class StatsQueries {
    * The weeks with at least one pick, as spans of consecutive week numbers within one year,
    * ascending: what the streak walk needs (`streaksOf`).
    */
-  async pickedSpans(scope: Scope): Promise<PickedSpan[]> {
+  private async pickedSpans(scope: Scope, manager: EntityManager): Promise<PickedSpan[]> {
     const rows = await this.rows(
+      manager,
       'SELECT s.year AS year, s.first_week AS first, s.last_week AS last FROM stats_year_spans s ' +
         `WHERE ${inScope('s', scope)} ORDER BY s.year, s.first_week`,
       scope,
@@ -390,18 +428,12 @@ export class StatsQueries {
     return rows.map((row) => ({ year: int(row.year), first: int(row.first), last: int(row.last) }));
   }
 
-  /**
-   * Runs one statement. On PostgreSQL the six of a reply run side by side over the pool; SQLite runs
-   * them one after another on its one connection: 13.5 ms at 10,000 weeks, against 11.1 ms on reader
-   * threads (read-only connections in worker threads, which this used before the per-year figures
-   * made the sums small), which cost 2 ms more than they saved at 100 weeks (3.6 against 1.5 ms).
-   */
-  private rows(sql: string, { year }: Scope): Promise<Row[]> {
+  private rows(manager: EntityManager, sql: string, { year }: Scope): Promise<Row[]> {
     const [query, parameters] = this.dataSource.driver.escapeQueryWithParameters(
       sql,
       year === null ? {} : { year },
     );
-    return this.dataSource.query<Row[]>(query, parameters);
+    return manager.query<Row[]>(query, parameters);
   }
 }
 

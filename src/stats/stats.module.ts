@@ -4,7 +4,10 @@ import { StatsQueries } from './stats-queries.js';
 import { StatsService } from './stats.service.js';
 import { YearFigures } from './year-figures.js';
 
-/** The group's stats (opinions.md §2): read-only, from our database, through the response cache. */
+/**
+ * The group's stats (opinions.md §2), from our database, through the response cache. A read writes
+ * only the derived per-year figures (YearFigures), never what a user entered.
+ */
 @Module({
   controllers: [StatsController],
   providers: [StatsService, StatsQueries, YearFigures],

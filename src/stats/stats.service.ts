@@ -40,15 +40,7 @@ export class StatsService {
 
   private async stats(scope: Scope): Promise<StatsDto> {
     await this.yearFigures.bringUpToDate(scope);
-    const q = this.queries;
-    const [totals, tallies, members, taste, ranked, spans] = await Promise.all([
-      q.totals(scope),
-      q.tallies(scope),
-      q.members(scope),
-      q.taste(scope),
-      q.rankedPicks(scope),
-      q.pickedSpans(scope),
-    ]);
+    const { totals, tallies, members, taste, ranked, spans } = await this.queries.read(scope);
     const now = isoWeekOf(this.clock.now());
     const streaks = streaksOf(spans, scope.year === null || scope.year === now.year ? now : null);
     return {

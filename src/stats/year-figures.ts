@@ -15,9 +15,9 @@ import type { Scope } from './stats-queries.js';
  *
  * Why this cannot serve stale figures: the counter moves in the writer's own transaction, so it
  * becomes visible exactly with the write. The recompute locks the counters of its years first (on
- * SQLite, its first write takes the database's write lock; on PostgreSQL, FOR UPDATE in year order,
- * the order writers mark them in), so no write to those years commits while it reads them, and
- * stamps each year with the counter it saw.
+ * SQLite, its first write takes the database's write lock; on PostgreSQL, FOR UPDATE in ascending
+ * year order, as every mark takes them: StatsYears says who marks when), so no write to those years
+ * commits while it reads them, and stamps each year with the counter it saw.
  */
 @Injectable()
 export class YearFigures {
@@ -100,10 +100,13 @@ const FIGURE_TABLES = [
   'stats_year_spans',
 ];
 
-/** A counter for each year that has weeks but none yet; on SQLite, this write takes the lock. */
+/**
+ * A counter for each year that has weeks but none yet, in ascending order as every mark (see
+ * StatsYears); on SQLite, this first write takes the database's write lock.
+ */
 const ENSURE_YEARS =
-  'INSERT INTO stats_years (year, changes) SELECT DISTINCT w.year, 0 FROM weeks w ' +
-  'WHERE w.year IN (:...years) ON CONFLICT (year) DO NOTHING';
+  'INSERT INTO stats_years (year, changes) SELECT w.year, 0 FROM weeks w ' +
+  'WHERE w.year IN (:...years) GROUP BY w.year ORDER BY w.year ON CONFLICT (year) DO NOTHING';
 
 const LOCK_YEARS =
   'SELECT year FROM stats_years WHERE year IN (:...years) ORDER BY year FOR UPDATE';

@@ -96,7 +96,7 @@ export class WeekItemsService {
           where: { id: weekId },
         });
         if (!week) throw new ApiError(404, WEEK_NOT_FOUND);
-        await StatsYears.ofWeeks(manager, [weekId]);
+        await StatsYears.ofNewPick(manager, table.noun, weekId, itemId);
         if (checkWeekAccess('add', week, user.id) === 'claim') {
           const claimed = await manager.update(
             Week,

@@ -50,6 +50,7 @@ export class WeeksService {
     const now = this.clock.now();
     try {
       const week = await this.transactions.run(['weeks'], async (manager) => {
+        await StatsYears.ofYears(manager, [year]);
         const created = await manager.save(
           manager.create(Week, {
             userId: owner.id,
@@ -60,7 +61,6 @@ export class WeeksService {
             updatedAt: now,
           }),
         );
-        await StatsYears.ofWeeks(manager, [created.id]);
         return created;
       });
       return Object.assign(week, { owner });
@@ -85,6 +85,7 @@ export class WeeksService {
     if (!current) {
       const now = this.clock.now();
       current = await this.transactions.run(['weeks'], async (manager) => {
+        await StatsYears.ofYears(manager, [year]);
         await manager
           .createQueryBuilder()
           .insert()
@@ -99,9 +100,7 @@ export class WeeksService {
           })
           .orIgnore()
           .execute();
-        const created = await manager.findOneByOrFail(Week, { year, weekNumber: week });
-        await StatsYears.ofWeeks(manager, [created.id]);
-        return created;
+        return manager.findOneByOrFail(Week, { year, weekNumber: week });
       });
     }
     return this.detail(current.id);
