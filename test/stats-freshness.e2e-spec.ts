@@ -138,6 +138,38 @@ async function statsOf(t: TestApp, who: Member, year: number): Promise<Snapshot>
 }
 
 /** Status 200 or 201: a verdict PUT replaced or created. */
+/**
+ * After every case above (they run in order), the figures their writes kept current are those
+ * computed from scratch: the overview and every year alike, with `stats_years` emptied.
+ */
+function keptEqualsAfresh(lane: () => Lane): void {
+  it('the figures the writes kept current equal those computed afresh', async () => {
+    const { t, alice } = lane();
+    const years = await t.dataSource.query<{ year: number | string }[]>(
+      'SELECT DISTINCT year FROM weeks ORDER BY year',
+    );
+    const paths = ['/api/stats/overview', ...years.map(({ year }) => `/api/stats/by-year/${year}`)];
+    const read = () =>
+      Promise.all(
+        paths.map(async (path) => {
+          const res = await request(t.server).get(path).set(alice.auth);
+          return { path, status: res.status, body: res.body as unknown };
+        }),
+      );
+    const kept = await read();
+    expect(years.length).toBeGreaterThan(3);
+
+    await t.dataSource.query('DELETE FROM stats_years');
+    const afresh = await read();
+
+    expect(afresh).toEqual(kept);
+    const stamped = await t.dataSource.query<{ stale: number | string }[]>(
+      'SELECT COUNT(*) AS stale FROM stats_years WHERE figures_of IS NULL OR figures_of <> changes',
+    );
+    expect(Number(stamped[0].stale)).toBe(0);
+  });
+}
+
 /** A new week of alice's with this stored movie as its first pick. */
 async function pickInNewWeek(
   lane: Lane,
@@ -300,18 +332,23 @@ describe('Stats after each write, on the lane database', () => {
 
   it('creating a week', async () => {
     const year = lane.freshYear();
+    // A week first, so that the year's figures exist and are current before the write: a year
+    // without them counts as changed whether marked or not.
+    expect((await lane.weeks.create(lane.bob, { year, week_number: 8 })).status).toBe(201);
     const before = await lane.stats(year);
     const created = await lane.weeks.create(lane.bob, { year, week_number: 9 });
     expect(created.status).toBe(201);
     const after = await lane.stats(year);
     expectTotalsMoved(before, after, { weeks: 1, claimed_weeks: 1 });
     expect(after.year.members.map(({ user, weeks_owned }) => [user.username, weeks_owned])).toEqual(
-      [['bob', 1]],
+      [['bob', 2]],
     );
   });
 
   it('the current week: created unclaimed on first sight, claimed by its first pick', async () => {
     const year = 2021; // NOW's ISO year; no other case writes in it
+    // Another week of the year first, so that its figures exist before the write (see above).
+    expect((await lane.weeks.create(lane.dave, { year, week_number: 30 })).status).toBe(201);
     const before = await lane.stats(year);
     const current = await lane.weeks.current(lane.carol);
     expect(current.status).toBe(200);
@@ -333,7 +370,10 @@ describe('Stats after each write, on the lane database', () => {
     });
     expect(
       claimed.year.members.map(({ user, weeks_owned }) => [user.username, weeks_owned]),
-    ).toEqual([['carol', 1]]);
+    ).toEqual([
+      ['carol', 1],
+      ['dave', 1],
+    ]);
   });
 
   it("deleting a week, its picks and the owner's verdicts", async () => {
@@ -441,6 +481,8 @@ describe('Stats after each write, on the lane database', () => {
       ]),
     ).toEqual([[MB_ARTIST.PINK_FLOYD, 'Pink Floyd', 1]]);
   });
+
+  keptEqualsAfresh(() => lane);
 });
 
 // The lane database is PostgreSQL already on the postgres lane: there these cases are the ones above
@@ -465,6 +507,7 @@ onPostgresToo('Stats after each verdict and pick write, on PostgreSQL', () => {
   });
 
   verdictAndPickCases(() => lane);
+  keptEqualsAfresh(() => lane);
 });
 
 describe('Stats after the admin commands that write', () => {
