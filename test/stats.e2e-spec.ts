@@ -7,7 +7,7 @@ import { StatsYears } from '../src/database/stats-years.js';
 import { FakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { createThrowawayDatabase } from './support/throwaway-postgres.js';
-import { seedStatsData, type StatsData } from './support/stats-data.js';
+import { seedCreditedMovie, seedStatsData, type StatsData } from './support/stats-data.js';
 import { VerdictsClient } from './support/verdict-helpers.js';
 import {
   countQueries,
@@ -522,6 +522,81 @@ async function fillHistory(dataSource: DataSource, judges: Member[]): Promise<vo
        AND NOT EXISTS (SELECT 1 FROM "album_artists" x WHERE x."album_id" = a."id")`,
   );
 }
+
+describe.each(DRIVERS)('Stats on %s: the top 10 directors over several years', (_d, open) => {
+  let database: Database;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    database = await open();
+    t = await createTestApp({ env: { ...database.env, READ_CACHE_TTL: '0' } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  it('eleven tie on 2 picks (one a year), one of them unrated: the cut is by rating, not by year', async () => {
+    const alice = await member(t.server, 'alice');
+    const director = (n: number) => ({
+      tmdbId: 900 + n,
+      name: `Director ${String(n).padStart(2, '0')}`,
+    });
+    // Directors 1–11 direct a movie picked in 2019 and in 2020; 12–14 one picked once, in 2019.
+    const movies = [];
+    for (let n = 1; n <= 14; n++)
+      movies.push(await seedCreditedMovie(t.dataSource, { title: `Movie ${n}` }, [director(n)]));
+    /** Rows as the app stores them, inserted directly: the stats compute every year at the read. */
+    const insert = async (sql: string, parameters: Record<string, unknown>): Promise<number> => {
+      const [query, values] = t.dataSource.driver.escapeQueryWithParameters(`${sql} RETURNING id`, {
+        ...parameters,
+        at: '2020-01-01 00:00:00.000',
+      });
+      const [{ id }] = await t.dataSource.query<{ id: number }[]>(query, values);
+      return id;
+    };
+    const weekOf = (year: number, week: number) =>
+      insert(
+        'INSERT INTO weeks (user_id, year, week_number, created_at, updated_at) ' +
+          'VALUES (:user, :year, :week, :at, :at)',
+        { user: alice.id, year, week },
+      );
+    const pick = async (weekId: number, movieId: number, rating: number | null) => {
+      const id = await insert(
+        'INSERT INTO week_movies (week_id, movie_id, position, added_at) ' +
+          'VALUES (:weekId, :movieId, 1, :at)',
+        { weekId, movieId },
+      );
+      if (rating !== null)
+        await insert(
+          'INSERT INTO verdicts (week_movie_id, user_id, rating, created_at, updated_at) ' +
+            'VALUES (:id, :user, :rating, :at, :at)',
+          { id, user: alice.id, rating },
+        );
+    };
+    for (let n = 1; n <= 11; n++) {
+      // Director n's picks are rated n, so best rated is the reverse of their order; 11 unrated.
+      const rating = n <= 10 ? n : null;
+      await pick(await weekOf(2019, n), movies[n - 1].id, rating);
+      await pick(await weekOf(2020, n), movies[n - 1].id, rating);
+    }
+    // Counted once each, however well rated: below the tenth's count of 2.
+    for (let n = 12; n <= 14; n++) await pick(await weekOf(2019, 20 + n), movies[n - 1].id, 10);
+
+    const res = await request(t.server).get('/api/stats/overview').set(alice.auth);
+
+    expect(res.status).toBe(200);
+    expect(res.body.top_directors).toEqual(
+      [10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((n) => ({
+        tmdb_id: 900 + n,
+        name: director(n).name,
+        count: 2,
+        average: n,
+      })),
+    );
+  });
+});
 
 describe('Stats over HTTP', () => {
   const clock = new FakeClock(NOW);
