@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -233,18 +234,11 @@ export async function loadTogether(
   connections: number,
 ): Promise<Run> {
   const each = Math.max(1, Math.round(connections / urls.length));
-  const [busy0, own0, t0] = [machineBusyTicks(), ownTicks(), performance.now()];
+  const started = cpuMark();
   const results = await Promise.all(
     urls.map((url) => autocannon({ url, connections: each, duration: seconds, headers })),
   );
-  const [busy1, own1, t1] = [machineBusyTicks(), ownTicks(), performance.now()];
-  const foreignCpu =
-    busy0 === null || busy1 === null
-      ? null
-      : Math.max(
-          0,
-          (100 * (busy1 - busy0 - (own1 - own0))) / TICKS_PER_SECOND / ((t1 - t0) / 1000),
-        );
+  const foreignCpu = foreignCpuSince(started);
   const sum = (pick: (result: AutocannonResult) => number) =>
     results.reduce((total, result) => total + pick(result), 0);
   return {
@@ -255,6 +249,70 @@ export async function loadTogether(
     failed: sum((r) => r.non2xx + r.errors + r.timeouts),
     foreignCpu,
   };
+}
+
+/**
+ * One request after another for `seconds`, each timed with performance.now(): latency to the
+ * microsecond. autocannon's histogram counts whole milliseconds, which at 1–2 ms made the ratio of
+ * two p50s jump between 6× and 15× from one run to the next.
+ */
+export async function sequentialLatency(
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<Run> {
+  // node:http on one kept-alive socket: fetch (undici) added about 2 ms a request of its own.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise<number>((resolve, reject) => {
+      http
+        .get(url, { headers, agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        })
+        .on('error', reject);
+    });
+  const started = cpuMark();
+  const times: number[] = [];
+  let failed = 0;
+  while (performance.now() - started.at < seconds * 1000) {
+    const t0 = performance.now();
+    const status = await get();
+    times.push(performance.now() - t0);
+    if (status !== 200) failed++;
+  }
+  agent.destroy();
+  const foreignCpu = foreignCpuSince(started);
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return {
+    rps: times.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    requests: times.length,
+    failed,
+    foreignCpu,
+  };
+}
+
+interface CpuMark {
+  busy: number | null;
+  own: number;
+  at: number;
+}
+
+const cpuMark = (): CpuMark => ({
+  busy: machineBusyTicks(),
+  own: ownTicks(),
+  at: performance.now(),
+});
+
+/** What other processes used of the CPUs since `start`, in % of one CPU; null without /proc. */
+function foreignCpuSince(start: CpuMark): number | null {
+  const end = cpuMark();
+  if (start.busy === null || end.busy === null) return null;
+  const busy = end.busy - start.busy - (end.own - start.own);
+  return Math.max(0, (100 * busy) / TICKS_PER_SECOND / ((end.at - start.at) / 1000));
 }
 
 export function best(runs: Run[]): Run {

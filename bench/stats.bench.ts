@@ -5,9 +5,9 @@
  *
  * For each size, three child processes on the same SQLite file: the built app with the read cache
  * off (READ_CACHE_TTL=0), the built app with its default read cache, and the reference server.
- * - Latency, cache off: one connection (requests one after another, so latency is the time a
- *   request takes, not its wait in a queue), BENCH_SECONDS per endpoint, twice; the better run's
- *   p50. Targets at 10,000 weeks: overview ≤ 100 ms, a year ≤ 20 ms; and ≤ 20× the 100-week p50 for
+ * - Latency, cache off: requests one after another (so latency is the time a request takes, not
+ *   its wait in a queue), each timed to the microsecond (`sequentialLatency`), BENCH_SECONDS per
+ *   endpoint, twice; the better run's p50. Targets at 10,000 weeks: overview ≤ 100 ms, a year ≤ 20 ms; and ≤ 20× the 100-week p50 for
  *   100× the data.
  * - Throughput, cache on: BENCH_CONNECTIONS (50) connections, alternating app, reference, app,
  *   reference; the better run of each. Target: the stats ≥ 1× the reference's week detail req/s.
@@ -41,6 +41,7 @@ import {
   positive,
   REF_MAIN,
   report,
+  sequentialLatency,
   start,
   stopAll,
   printTally,
@@ -268,20 +269,16 @@ try {
     await checkAnswers(seed, urls.uncached, headers);
 
     const runs: Run[] = [];
-    const twice = async (url: string, connections: number) => {
-      await load(url, headers, WARMUP_SECONDS, connections);
-      const pair = [
-        await load(url, headers, SECONDS, connections),
-        await load(url, headers, SECONDS, connections),
-      ];
-      runs.push(...pair);
-      return pair;
-    };
-
     const latency = {} as Measured['latency'];
     for (const endpoint of ENDPOINTS) {
       const path = endpoint.path(seed);
-      const pair = await twice(`${urls.uncached}${path}`, 1);
+      const url = `${urls.uncached}${path}`;
+      await sequentialLatency(url, headers, WARMUP_SECONDS);
+      const pair = [
+        await sequentialLatency(url, headers, SECONDS),
+        await sequentialLatency(url, headers, SECONDS),
+      ];
+      runs.push(...pair);
       console.log(`  ${path}, cache off: ${runLine(pair)}`);
       latency[endpoint.key] = pair.reduce((a, b) => (b.p50 < a.p50 ? b : a));
     }
