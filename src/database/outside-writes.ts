@@ -1,7 +1,8 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { IN_MEMORY } from '../config/database-url.js';
 import { DataVersion } from './data-version.js';
-import { sqliteConnectionOf, sqliteFileOf } from './sqlite-connection.js';
+import { sqliteConnectionOf } from './sqlite-connection.js';
 
 /**
  * Notices commits that other connections made to the SQLite file (the admin commands, a database
@@ -25,7 +26,8 @@ export class OutsideWrites {
     dataSource: DataSource,
     private readonly versions: DataVersion,
   ) {
-    if (sqliteFileOf(dataSource) !== null) {
+    const options = dataSource.options;
+    if (options.type === 'better-sqlite3' && options.database !== IN_MEMORY) {
       const statement = sqliteConnectionOf(dataSource).prepare('PRAGMA data_version').pluck();
       this.dataVersion = () => statement.get();
     } else {

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { IN_MEMORY } from '../config/database-url.js';
-import { READ_ONLY_SQLITE_OPTIONS, sqliteConnectionOf } from './sqlite-connection.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from './data-source-options.js';
+import { sqliteConnectionOf } from './sqlite-connection.js';
 import { TransactionRunner } from './transaction-runner.js';
 
 /** A row's raw values as the driver returns them, in the order of the SQL's SELECT list. */
@@ -55,7 +56,14 @@ export class ReadSnapshots {
       );
       return new SqliteSnapshot(dataSource, new Database(copy, { readonly: true }));
     }
-    return new SqliteSnapshot(dataSource, new Database(options.database, READ_ONLY_SQLITE_OPTIONS));
+    return new SqliteSnapshot(
+      dataSource,
+      new Database(options.database, {
+        readonly: true,
+        fileMustExist: true,
+        timeout: SQLITE_BUSY_TIMEOUT_MS,
+      }),
+    );
   }
 }
 

@@ -1,6 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { IN_MEMORY } from '../config/database-url.js';
-import { SQLITE_BUSY_TIMEOUT_MS } from './data-source-options.js';
 
 /** The parts of a better-sqlite3 connection this service uses (the package ships no types). */
 export interface SqliteConnection {
@@ -13,24 +11,6 @@ export interface SqliteConnection {
   serialize(): Buffer;
   close(): void;
 }
-
-/** The SQLite file a DataSource opens; null in memory (no other connection can open it) or off SQLite. */
-export function sqliteFileOf(dataSource: DataSource): string | null {
-  const { options } = dataSource;
-  return options.type === 'better-sqlite3' && options.database !== IN_MEMORY
-    ? options.database
-    : null;
-}
-
-/**
- * better-sqlite3 options of a connection of our own beside the app's, that only reads the file
- * (export snapshots, the stats' reader threads): WAL lets it read while the app writes.
- */
-export const READ_ONLY_SQLITE_OPTIONS = {
-  readonly: true,
-  fileMustExist: true,
-  timeout: SQLITE_BUSY_TIMEOUT_MS,
-} as const;
 
 /** TypeORM's one better-sqlite3 connection of a SQLite DataSource (its driver's public property). */
 export function sqliteConnectionOf(dataSource: DataSource): SqliteConnection {

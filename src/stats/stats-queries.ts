@@ -131,7 +131,7 @@ const totalsOf = (row: Row, prefix = ''): RatingTotals => ({
   sumOfSquares: int(row[`${prefix}rating_squares`]),
 });
 /** Exact enough to order by: equal fractions of integers give the same double on both drivers. */
-const ratio = (numerator: string, denominator: string) =>
+export const ratio = (numerator: string, denominator: string) =>
   `CAST(${numerator} AS DOUBLE PRECISION) / ${denominator}`;
 
 type Row = Record<string, unknown>;

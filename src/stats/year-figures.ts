@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { TransactionRunner } from '../database/transaction-runner.js';
-import type { Scope } from './stats-queries.js';
+import { ratio, type Kind, type Scope } from './stats-queries.js';
 
 /**
  * The stats' figures per ISO year (`stats_year_*`, migration StatsYears1796860800000), which the
@@ -113,8 +113,6 @@ const LOCK_YEARS =
 
 const STAMP_YEARS = 'UPDATE stats_years SET figures_of = changes WHERE year IN (:...years)';
 
-type Kind = 'movie' | 'album';
-
 /** One SELECT per kind of pick, as `… UNION ALL …`. */
 const bothKinds = (select: (kind: Kind) => string) =>
   (['movie', 'album'] as const).map(select).join(' UNION ALL ');
@@ -151,10 +149,6 @@ const verdictsOf = (kind: Kind) =>
 
 /** `floor(year / 10) * 10` of a `YYYY…` date: integer division on both drivers. */
 const DECADE = '(CAST(SUBSTR(item.release_date, 1, 4) AS INTEGER) / 10) * 10';
-
-/** Exact enough to order by: equal fractions of integers give the same double on both drivers. */
-const ratio = (numerator: string, denominator: string) =>
-  `CAST(${numerator} AS DOUBLE PRECISION) / ${denominator}`;
 
 /**
  * Each rated pick of one kind in the years, with what a PickStat shows of it and the totals of
@@ -225,7 +219,7 @@ const TALLIES =
         `INNER JOIN ${KINDS[kind].items} item ON item.id = p.${KINDS[kind].item} ` +
         `WHERE ${IN_YEARS} AND item.release_date IS NOT NULL GROUP BY w.year, ${DECADE}`,
     ),
-    // Genres, with the row holding the name stored last (MAX(id): see StatsQueries.named).
+    // Genres, with the row holding the name stored last (MAX(id), named by StatsQueries.tallies).
     "SELECT p.year, 'genre', g.genre_id, COUNT(*), SUM(p.ratings), SUM(p.rating_sum), MAX(g.id) " +
       `FROM (${picksWithRatings('movie')}) p INNER JOIN movie_genres g ON g.movie_id = p.item_id ` +
       'WHERE true GROUP BY p.year, g.genre_id',
